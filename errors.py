@@ -1,0 +1,22 @@
+"""The exceptions gimlet raises to its users.
+
+Every error a user can cause ends in a `GimletError` whose message names the
+file, the node or op, what is wrong and what to do. This module is a leaf:
+the compiler and the runtime both import it, it imports nothing of ours.
+"""
+
+
+class GimletError(Exception):
+    """Base class of every error gimlet reports to a user."""
+
+
+class ModelImportError(GimletError):
+    """The model could not be read or turned into torch IR."""
+
+
+class CompilationError(GimletError):
+    """A pass or IREE failed on a model that imported cleanly."""
+
+
+class OptionError(GimletError, ValueError):
+    """An option, pass name or target name is not one gimlet knows."""
