@@ -1,0 +1,240 @@
+"""ONNX → torch IR: load, upgrade, infer shapes, import, convert to torch aten ops.
+
+The ONNX model is read and checked here, in Python, where its errors can name
+the file and node. The conversion to torch IR runs in a child process
+(`onnx_import_worker`): torch-mlir's ONNX conversion can crash on some
+malformed or unusual ops (seen: a one-output `Unique` segfaults), and a crash
+must end in an error, never take the user's process down.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import onnx
+from iree.compiler import ir
+
+from ..dialects import location_name
+from ..errors import ModelImportError
+
+#: Opset the ONNX importer handles best; older models are upgraded to it.
+TARGET_OPSET = 17
+
+#: aten ops that gimlet has ops for: the torch backend pipeline must not decompose them.
+BACKEND_LEGAL_OPS = (
+    "aten.layer_norm",
+    "aten.native_layer_norm",
+    "aten.softmax.int",
+    "aten.log_softmax.int",
+    "aten._softmax",
+    "aten._log_softmax",
+    "aten.scaled_dot_product_attention",
+    "aten.gelu",
+    "aten.silu",
+    "aten.batch_norm",
+    "aten.native_batch_norm",
+    "aten._native_batch_norm_legit_no_training",
+    "aten.linear",
+    "aten.matmul",
+    "aten.adaptive_avg_pool1d",
+    "aten.adaptive_avg_pool2d",
+    "aten.adaptive_max_pool2d",
+    "aten.leaky_relu",
+    "aten.hardtanh",
+    "aten.flatten.using_ints",
+    "aten.unflatten.int",
+    "aten.embedding",
+    "aten.index_select",
+)
+
+
+def torch_backend_pipeline() -> str:
+    legal = ",".join(BACKEND_LEGAL_OPS)
+    return f"builtin.module(torch-onnx-to-torch-backend-pipeline{{backend-legal-ops={legal}}})"
+
+
+@dataclass
+class LoadedModel:
+    """An ONNX model with the name it is reported under (its path, or '<model>')."""
+
+    proto: onnx.ModelProto
+    name: str
+
+
+def load_model(source: str | os.PathLike | bytes | onnx.ModelProto) -> LoadedModel:
+    """Read a model from a path, serialized bytes or a ModelProto, with clear errors."""
+    if isinstance(source, onnx.ModelProto):
+        return LoadedModel(source, "<model>")
+    if isinstance(source, (bytes, bytearray)):
+        return LoadedModel(_parse(bytes(source), "<model bytes>"), "<model bytes>")
+    path = Path(source)
+    if not path.exists():
+        raise ModelImportError(f"{path}: no such file")
+    if path.is_dir():
+        raise ModelImportError(f"{path}: is a directory, not an ONNX model file")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ModelImportError(f"{path}: cannot read: {error.strerror}") from None
+    proto = _parse(data, str(path))
+    if any(t.data_location == onnx.TensorProto.EXTERNAL for t in proto.graph.initializer):
+        try:
+            onnx.load_external_data_for_model(proto, str(path.parent))
+        except (OSError, ValueError) as error:
+            raise ModelImportError(f"{path}: cannot load external weights: {error}") from None
+    return LoadedModel(proto, str(path))
+
+
+def _parse(data: bytes, name: str) -> onnx.ModelProto:
+    if not data:
+        raise ModelImportError(f"{name}: the file is empty, not an ONNX model")
+    proto = onnx.ModelProto()
+    try:
+        proto.ParseFromString(data)
+    except Exception as error:  # protobuf raises DecodeError or RuntimeError by version
+        raise ModelImportError(
+            f"{name}: not an ONNX model, or a truncated one (protobuf parse failed: {error}); "
+            "check that the file is a complete .onnx export"
+        ) from None
+    if not proto.graph.node and not proto.graph.output:
+        raise ModelImportError(f"{name}: not an ONNX model: it has no graph (is this file really .onnx?)")
+    return proto
+
+
+def default_opset(model: onnx.ModelProto) -> int:
+    return next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 0)
+
+
+def prepare_model(model: LoadedModel, input_shapes: dict[str, list[int]] | None = None) -> LoadedModel:
+    """Fix input shapes, upgrade old opsets, infer shapes, and check that every tensor has a type."""
+    proto = onnx.ModelProto()
+    proto.CopyFrom(model.proto)
+    if input_shapes:
+        _set_input_shapes(proto, input_shapes, model.name)
+    try:
+        onnx.checker.check_model(proto)
+    except onnx.checker.ValidationError as error:
+        raise ModelImportError(f"{model.name}: the model is not valid ONNX: {_first_line(error)}") from None
+    opset = default_opset(proto)
+    if opset < TARGET_OPSET:
+        try:
+            proto = onnx.version_converter.convert_version(proto, TARGET_OPSET)
+        except Exception as error:  # the converter raises bare RuntimeErrors
+            raise ModelImportError(
+                f"{model.name}: cannot upgrade the model from opset {opset} to {TARGET_OPSET}: {_first_line(error)}"
+            ) from None
+    try:
+        proto = onnx.shape_inference.infer_shapes(proto, check_type=True, strict_mode=True, data_prop=True)
+    except Exception as error:  # InferenceError, or RuntimeError from the C++ side
+        raise ModelImportError(
+            f"{model.name}: shape inference failed: {_first_line(error)}; "
+            "fix the node named above, or give the input shapes (input_shapes=...)"
+        ) from None
+    _check_types_known(proto, model.name)
+    return LoadedModel(proto, model.name)
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _set_input_shapes(proto: onnx.ModelProto, input_shapes: dict[str, list[int]], name: str) -> None:
+    inputs = {i.name: i for i in proto.graph.input}
+    for input_name, shape in input_shapes.items():
+        if input_name not in inputs:
+            raise ModelImportError(f"{name}: input_shapes names '{input_name}', which is not a model input; inputs: {sorted(inputs)}")
+        tensor_type = inputs[input_name].type.tensor_type
+        tensor_type.shape.Clear()
+        for size in shape:
+            tensor_type.shape.dim.add().dim_value = int(size)
+
+
+def _check_types_known(proto: onnx.ModelProto, name: str) -> None:
+    """Every value a node produces needs an element type and a rank, or the importer emits !torch.none."""
+    known = {v.name: v for v in [*proto.graph.value_info, *proto.graph.output, *proto.graph.input]}
+    for node in proto.graph.node:
+        for output in node.output:
+            if not output:
+                continue
+            info = known.get(output)
+            tensor_type = info.type.tensor_type if info is not None and info.type.HasField("tensor_type") else None
+            if info is not None and not info.type.HasField("tensor_type"):
+                continue  # sequences and optionals carry their own types
+            if tensor_type is None or not tensor_type.elem_type or not tensor_type.HasField("shape"):
+                raise ModelImportError(
+                    f"{name}: node '{node.name or node.op_type}' ({node.op_type}): the type or rank of its output "
+                    f"'{output}' cannot be inferred; give the input shapes (input_shapes=...) or simplify the model"
+                )
+
+
+def import_model(model: LoadedModel, context: ir.Context, temps: Path | None = None) -> ir.Module:
+    """Convert a prepared ONNX model to a module of torch aten ops (backend contract) in `context`."""
+    with tempfile.TemporaryDirectory(prefix="gimlet-import-") as scratch:
+        scratch_dir = Path(scratch)
+        model_path = scratch_dir / "model.onnx"
+        output_path = scratch_dir / "torch.mlirbc"
+        error_path = scratch_dir / "error.json"
+        model_path.write_bytes(model.proto.SerializeToString())
+        command = [sys.executable, "-m", "gimlet.compiler.onnx_import_worker", str(model_path), str(output_path), str(error_path)]
+        completed = subprocess.run(command, capture_output=True, text=True)
+        if completed.returncode != 0:
+            raise _worker_error(model, completed, error_path)
+        with context:
+            module = ir.Module.parse(output_path.read_bytes())
+    if temps is not None:
+        (temps / "00-torch.mlir").write_text(module.operation.get_asm(large_elements_limit=16))
+    _check_no_unconverted_ops(module, model.name)
+    return module
+
+
+def _worker_error(model: LoadedModel, completed: subprocess.CompletedProcess, error_path: Path) -> ModelImportError:
+    if error_path.exists():
+        report = json.loads(error_path.read_text())
+        return ModelImportError(_describe_diagnostics(model, report))
+    if completed.returncode < 0:
+        op_types = sorted({n.op_type for n in model.proto.graph.node})
+        return ModelImportError(
+            f"{model.name}: the ONNX-to-torch conversion crashed (signal {-completed.returncode}); one of this "
+            f"model's op types is mishandled by torch-mlir: {', '.join(op_types)}"
+        )
+    tail = (completed.stderr or completed.stdout).strip().splitlines()[-1:] or ["no output"]
+    return ModelImportError(f"{model.name}: the ONNX importer failed: {tail[0]}")
+
+
+def _describe_diagnostics(model: LoadedModel, report: dict) -> str:
+    op_types = {n.name: n.op_type for n in model.proto.graph.node}
+    messages = []
+    for diagnostic in report.get("diagnostics", [])[:3]:
+        node = diagnostic.get("node")
+        where = f"node '{node}' ({op_types[node]})" if node in op_types else (f"at {node}" if node else "")
+        messages.append(f"{where}: {diagnostic['message']}".strip(": "))
+    detail = "; ".join(messages) or report.get("message", "unknown error")
+    stage = report.get("stage", "import")
+    return f"{model.name}: {stage} failed: {detail}"
+
+
+def _check_no_unconverted_ops(module: ir.Module, name: str) -> None:
+    """An ONNX op with no torch conversion survives as torch.operator: name it instead of failing later."""
+    unconverted: list[str] = []
+
+    def visit(op):
+        if op.name == "torch.operator":
+            onnx_name = ir.StringAttr(op.attributes["name"]).value
+            unconverted.append(f"'{location_name(op.location)}' ({onnx_name.removeprefix('onnx.')})")
+        return ir.WalkResult.ADVANCE
+
+    module.operation.walk(visit)
+    if unconverted:
+        raise ModelImportError(
+            f"{name}: no conversion to torch exists for node {unconverted[0]}"
+            + (f" and {len(unconverted) - 1} more" if len(unconverted) > 1 else "")
+            + "; replace the op in the model or export it at another opset"
+        )
+

@@ -1,0 +1,289 @@
+"""Raise constants and data movement: literals, fills, reshapes, transposes, broadcasts, concat, slices, pads, gathers."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...dialects import Broadcast, Concat, Constant, Gather, Pad, Reshape, Slice, Transpose
+from ...dialects.base import DYNAMIC, is_float, is_static, normalize_axis
+from ..base import NoMatch
+from .pattern import RaisePattern, TorchOp, cast_to
+from .torch_ir import literal_attribute
+
+
+class RaiseLiteral(RaisePattern):
+    """torch.vtensor.literal → gimlet.constant."""
+
+    ROOTS = ("torch.vtensor.literal",)
+
+    def raise_op(self, op: TorchOp):
+        return [Constant.build(literal_attribute(op.operation)).result]
+
+
+FILL_VALUE = {
+    "torch.aten.zeros": lambda op: 0,
+    "torch.aten.ones": lambda op: 1,
+    "torch.aten.full": lambda op: op.number(1),
+    "torch.aten.zeros_like": lambda op: 0,
+    "torch.aten.ones_like": lambda op: 1,
+    "torch.aten.full_like": lambda op: op.number(1),
+    "torch.aten.new_zeros": lambda op: 0,
+    "torch.aten.new_ones": lambda op: 1,
+}
+
+
+class RaiseFill(RaisePattern):
+    """zeros, ones, full and their *_like forms with static shapes are splat constants."""
+
+    ROOTS = tuple(FILL_VALUE)
+
+    def raise_op(self, op: TorchOp):
+        result = op.result_type()
+        if not is_static(result.shape):
+            raise NoMatch("fill of a dynamic shape")
+        return [Constant.splat(FILL_VALUE[op.name](op), result).result]
+
+
+class RaiseArange(RaisePattern):
+    """arange with constant bounds is a constant."""
+
+    ROOTS = ("torch.aten.arange", "torch.aten.arange.start", "torch.aten.arange.start_step")
+
+    def raise_op(self, op: TorchOp):
+        result = op.result_type()
+        if op.name == "torch.aten.arange":
+            start, end, step = 0, op.number(0), 1
+        elif op.name == "torch.aten.arange.start":
+            start, end, step = op.number(0), op.number(1), 1
+        else:
+            start, end, step = op.number(0), op.number(1), op.number(2)
+        element = result.element_type
+        dtype = {"f32": np.float32, "f64": np.float64, "f16": np.float16, "i64": np.int64, "i32": np.int32}.get(str(element))
+        if dtype is None:
+            raise NoMatch(f"arange of {element}")
+        values = np.arange(start, end, step, dtype=dtype)
+        if list(values.shape) != list(result.shape):
+            raise NoMatch(f"arange gives {values.shape}, torch expects {result}")
+        return [Constant.from_numpy(values, element_type=element).result]
+
+
+class RaiseIdentity(RaisePattern):
+    """Ops that return their input unchanged in inference: clone, contiguous, detach, dropout (eval), ..."""
+
+    ROOTS = (
+        "torch.aten.clone",
+        "torch.aten.contiguous",
+        "torch.aten.detach",
+        "torch.aten.alias",
+        "torch.aten.lift_fresh_copy",
+        "torch.aten.dropout",
+        "torch.aten.feature_dropout",
+    )
+
+    def raise_op(self, op: TorchOp):
+        if op.name in ("torch.aten.dropout", "torch.aten.feature_dropout") and op.bool(2):
+            raise NoMatch("dropout in training mode")
+        value = op.tensor(0)
+        if value.type != op.result_type():
+            raise NoMatch(f"{op.name} changes the type from {value.type} to {op.result_type()}")
+        return [value]
+
+
+class RaiseReshape(RaisePattern):
+    """view, reshape, flatten, (un)squeeze, unflatten, collapse: same elements, the result's static shape."""
+
+    ROOTS = (
+        "torch.aten.view",
+        "torch.aten.reshape",
+        "torch.aten._unsafe_view",
+        "torch.aten.flatten.using_ints",
+        "torch.aten.unflatten.int",
+        "torch.aten.unsqueeze",
+        "torch.aten.squeeze",
+        "torch.aten.squeeze.dim",
+        "torch.aten.squeeze.dims",
+        "torch.prims.collapse",
+        "torch.prims.squeeze",
+        "torch.aten.view_as",
+        "torch.aten.reshape_as",
+    )
+
+    def raise_op(self, op: TorchOp):
+        value = op.tensor(0)
+        result = op.result_type()
+        if not is_static(result.shape) or not is_static(value.type.shape):
+            raise NoMatch("reshape with dynamic dimensions")
+        if value.type == result:
+            return [value]
+        return [Reshape.build(value, result.shape).result]
+
+
+class RaiseTranspose(RaisePattern):
+    """transpose.int, permute, t: gimlet.transpose."""
+
+    ROOTS = ("torch.aten.transpose.int", "torch.aten.permute", "torch.aten.t", "torch.aten.numpy_T")
+
+    def raise_op(self, op: TorchOp):
+        value = op.tensor(0)
+        rank = value.type.rank
+        permutation = list(range(rank))
+        if op.name == "torch.aten.transpose.int":
+            a, b = normalize_axis(op.int(1), rank), normalize_axis(op.int(2), rank)
+            permutation[a], permutation[b] = permutation[b], permutation[a]
+        elif op.name == "torch.aten.permute":
+            permutation = [normalize_axis(d, rank) for d in op.ints(1)]
+        else:
+            permutation = permutation[::-1]
+        if permutation == list(range(rank)):
+            return [value]
+        return [Transpose.build(value, permutation).result]
+
+
+class RaiseBroadcast(RaisePattern):
+    """broadcast_to and expand to the result's static shape."""
+
+    ROOTS = ("torch.aten.broadcast_to", "torch.aten.expand", "torch.aten.expand_as")
+
+    def raise_op(self, op: TorchOp):
+        value = op.tensor(0)
+        result = op.result_type()
+        if not is_static(result.shape):
+            raise NoMatch("broadcast to a dynamic shape")
+        if value.type == result:
+            return [value]
+        return [Broadcast.build(value, result.shape).result]
+
+
+class RaiseConcat(RaisePattern):
+    """cat(tensors, dim); operands are cast to the result's element type as torch promotes them."""
+
+    ROOTS = ("torch.aten.cat", "torch.aten.concat")
+
+    def raise_op(self, op: TorchOp):
+        result = op.result_type()
+        inputs = [cast_to(v, result.element_type) for v in op.tensors(0)]
+        inputs = [v for v in inputs if not (v.type.rank == 1 and v.type.shape[0] == 0)]
+        if not inputs:
+            raise NoMatch("cat of empty tensors")
+        if len(inputs) == 1:
+            return [inputs[0]]
+        return [Concat.build(inputs, op.int(1)).result]
+
+
+def _slice_bounds(size: int, start, end, step: int) -> tuple[int, int]:
+    """PyTorch's clamping of slice bounds."""
+    start = 0 if start is None else start
+    end = size if end is None else end
+    if start < 0:
+        start += size
+    if end < 0:
+        end += size
+    start = min(max(start, 0), size)
+    end = min(max(end, start), size)
+    return start, end
+
+
+class RaiseSlice(RaisePattern):
+    """slice.Tensor, narrow and select.int along one dimension."""
+
+    ROOTS = ("torch.aten.slice.Tensor", "torch.aten.narrow", "torch.aten.select.int")
+
+    def raise_op(self, op: TorchOp):
+        value = op.tensor(0)
+        shape = list(value.type.shape)
+        rank = len(shape)
+        dim = normalize_axis(op.int(1), rank)
+        if dim is None or shape[dim] == DYNAMIC:
+            raise NoMatch("slice of a dynamic or missing dimension")
+        size = shape[dim]
+        step = 1
+        if op.name == "torch.aten.slice.Tensor":
+            step = op.int(4)
+            start, end = _slice_bounds(size, op.constant(2), op.constant(3), step)
+        elif op.name == "torch.aten.narrow":
+            start = op.int(2) % size if op.int(2) < 0 else op.int(2)
+            end = start + op.int(3)
+        else:
+            start = op.int(2) % size if op.int(2) < 0 else op.int(2)
+            end = start + 1
+        if step < 1:
+            raise NoMatch("slice with a non-positive step")
+        starts, limits, strides = [0] * rank, shape[:], [1] * rank
+        starts[dim], limits[dim], strides[dim] = start, end, step
+        if starts == [0] * rank and limits == shape and step == 1:
+            sliced = value
+        else:
+            sliced = Slice.build(value, starts, limits, strides).result
+        result = op.result_type()
+        if sliced.type != result:
+            sliced = Reshape.build(sliced, result.shape).result
+        return [sliced]
+
+
+PAD_MODE = {"constant": "constant", "reflect": "reflect", "replicate": "edge"}
+
+
+class RaisePad(RaisePattern):
+    """constant_pad_nd, pad, reflection_pad*d and replication_pad*d with non-negative padding."""
+
+    ROOTS = (
+        "torch.aten.constant_pad_nd",
+        "torch.aten.pad",
+        "torch.aten.reflection_pad1d",
+        "torch.aten.reflection_pad2d",
+        "torch.aten.reflection_pad3d",
+        "torch.aten.replication_pad1d",
+        "torch.aten.replication_pad2d",
+        "torch.aten.replication_pad3d",
+    )
+
+    def raise_op(self, op: TorchOp):
+        value = op.tensor(0)
+        pads = op.ints(1)
+        mode, fill = "constant", 0.0
+        if op.name == "torch.aten.constant_pad_nd":
+            fill = op.number(2)
+        elif op.name == "torch.aten.pad":
+            torch_mode = op.constant(2)
+            if torch_mode not in PAD_MODE:
+                raise NoMatch(f"pad mode {torch_mode!r}")
+            mode = PAD_MODE[torch_mode]
+            fill = 0.0 if op.is_none(3) else op.number(3)
+        else:
+            mode = "reflect" if "reflection" in op.name else "edge"
+        if len(pads) % 2 or len(pads) // 2 > value.type.rank or min(pads, default=0) < 0:
+            raise NoMatch(f"padding {pads} is odd, too long or negative")
+        rank = value.type.rank
+        low, high = [0] * rank, [0] * rank
+        for i in range(len(pads) // 2):
+            low[rank - 1 - i], high[rank - 1 - i] = pads[2 * i], pads[2 * i + 1]
+        if not is_float(value.type.element_type) and fill != int(fill):
+            raise NoMatch("fractional fill value for an integer tensor")
+        return [Pad.build(value, low, high, mode, float(fill)).result]
+
+
+class RaiseGather(RaisePattern):
+    """index_select(x, dim, index) and embedding(weight, indices) take whole slices: gimlet.gather."""
+
+    ROOTS = ("torch.aten.index_select", "torch.aten.embedding")
+
+    def raise_op(self, op: TorchOp):
+        if op.name == "torch.aten.embedding":
+            return [Gather.build(op.tensor(0), op.tensor(1), 0).result]
+        return [Gather.build(op.tensor(0), op.tensor(2), op.int(1)).result]
+
+
+PATTERNS = [
+    RaiseLiteral(),
+    RaiseFill(),
+    RaiseArange(),
+    RaiseIdentity(),
+    RaiseReshape(),
+    RaiseTranspose(),
+    RaiseBroadcast(),
+    RaiseConcat(),
+    RaiseSlice(),
+    RaisePad(),
+    RaiseGather(),
+]
+

@@ -1,0 +1,218 @@
+"""Raise elementwise aten ops to gimlet.elementwise."""
+
+from __future__ import annotations
+
+from iree.compiler import ir
+
+from ...dialects import Elementwise
+from ...dialects.base import is_float
+from ..base import NoMatch
+from .pattern import RaisePattern, TorchOp, cast_to, scalar_tensor
+
+UNARY = {
+    "torch.aten.relu": "relu",
+    "torch.aten.neg": "neg",
+    "torch.aten.abs": "abs",
+    "torch.aten.exp": "exp",
+    "torch.aten.log": "log",
+    "torch.aten.sqrt": "sqrt",
+    "torch.aten.rsqrt": "rsqrt",
+    "torch.aten.erf": "erf",
+    "torch.aten.sigmoid": "sigmoid",
+    "torch.aten.tanh": "tanh",
+    "torch.aten.sin": "sin",
+    "torch.aten.cos": "cos",
+    "torch.aten.floor": "floor",
+    "torch.aten.ceil": "ceil",
+    "torch.aten.reciprocal": "reciprocal",
+    "torch.aten.silu": "silu",
+    "torch.aten.logical_not": "not",
+}
+
+BINARY = {
+    "torch.aten.mul.Tensor": "mul",
+    "torch.aten.div.Tensor": "div",
+    "torch.aten.maximum": "max",
+    "torch.aten.minimum": "min",
+    "torch.aten.pow.Tensor_Tensor": "pow",
+    "torch.aten.eq.Tensor": "eq",
+    "torch.aten.ne.Tensor": "ne",
+    "torch.aten.lt.Tensor": "lt",
+    "torch.aten.le.Tensor": "le",
+    "torch.aten.gt.Tensor": "gt",
+    "torch.aten.ge.Tensor": "ge",
+    "torch.aten.logical_and": "and",
+    "torch.aten.logical_or": "or",
+    "torch.aten.logical_xor": "xor",
+}
+
+BINARY_SCALAR = {
+    "torch.aten.mul.Scalar": "mul",
+    "torch.aten.div.Scalar": "div",
+    "torch.aten.pow.Tensor_Scalar": "pow",
+    "torch.aten.eq.Scalar": "eq",
+    "torch.aten.ne.Scalar": "ne",
+    "torch.aten.lt.Scalar": "lt",
+    "torch.aten.le.Scalar": "le",
+    "torch.aten.gt.Scalar": "gt",
+    "torch.aten.ge.Scalar": "ge",
+}
+
+COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge")
+
+
+def _compute_type(fn: str, operands: list[ir.Value], result: ir.RankedTensorType) -> ir.Type:
+    """The element type the function computes in: the result's, or for comparisons the operands' widest."""
+    if fn not in COMPARISONS:
+        return result.element_type
+    types = [v.type.element_type for v in operands]
+    floats = [t for t in types if is_float(t)]
+    candidates = floats or types
+    return max(candidates, key=lambda t: t.width)
+
+
+def elementwise(fn: str, operands: list[ir.Value], result: ir.RankedTensorType, **attributes) -> ir.Value:
+    """`fn` of `operands`, cast to one compute type first (torch promotes mixed types; gimlet does not)."""
+    if fn in ("and", "or", "xor", "not"):
+        compute = ir.IntegerType.get_signless(1)
+    else:
+        compute = _compute_type(fn, operands, result)
+    operands = [cast_to(v, compute) for v in operands]
+    value = Elementwise.build(fn, operands, **attributes).result
+    return cast_to(value, result.element_type)
+
+
+class RaiseUnary(RaisePattern):
+    """relu, exp, erf, ... → gimlet.elementwise."""
+
+    ROOTS = tuple(UNARY)
+
+    def raise_op(self, op: TorchOp):
+        return [elementwise(UNARY[op.name], [op.tensor(0)], op.result_type())]
+
+
+class RaiseGelu(RaisePattern):
+    ROOTS = ("torch.aten.gelu",)
+
+    def raise_op(self, op: TorchOp):
+        approximate = "none" if op.is_none(1) else op.constant(1)
+        if approximate not in ("none", "tanh"):
+            raise NoMatch(f"unknown gelu approximation {approximate!r}")
+        return [elementwise("gelu", [op.tensor(0)], op.result_type(), approximate=approximate)]
+
+
+class RaiseBinary(RaisePattern):
+    """mul, div, maximum, comparisons, logical ops of two tensors."""
+
+    ROOTS = tuple(BINARY)
+
+    def raise_op(self, op: TorchOp):
+        return [elementwise(BINARY[op.name], [op.tensor(0), op.tensor(1)], op.result_type())]
+
+
+class RaiseBinaryScalar(RaisePattern):
+    """mul, div, pow, comparisons of a tensor and a constant scalar."""
+
+    ROOTS = tuple(BINARY_SCALAR)
+
+    def raise_op(self, op: TorchOp):
+        tensor = op.tensor(0)
+        scalar = scalar_tensor(op.number(1), tensor.type.element_type if BINARY_SCALAR[op.name] in COMPARISONS else op.result_type().element_type)
+        return [elementwise(BINARY_SCALAR[op.name], [tensor, scalar], op.result_type())]
+
+
+class RaiseAddSub(RaisePattern):
+    """a ± alpha·b, for tensor or scalar b; rsub computes b - alpha·a."""
+
+    ROOTS = (
+        "torch.aten.add.Tensor",
+        "torch.aten.sub.Tensor",
+        "torch.aten.add.Scalar",
+        "torch.aten.sub.Scalar",
+        "torch.aten.rsub.Scalar",
+    )
+
+    def raise_op(self, op: TorchOp):
+        result = op.result_type()
+        a = op.tensor(0)
+        if op.name.endswith(".Tensor"):
+            b = op.tensor(1)
+        else:
+            b = scalar_tensor(op.number(1), result.element_type)
+        alpha = 1 if op.is_none(2) else op.number(2)
+        fn = "add" if op.name.startswith("torch.aten.add") else "sub"
+        if op.name == "torch.aten.rsub.Scalar":
+            a, b = b, a
+        if alpha != 1:
+            b = elementwise("mul", [b, scalar_tensor(alpha, result.element_type)], ir.RankedTensorType.get(b.type.shape, result.element_type))
+        return [elementwise(fn, [a, b], result)]
+
+
+class RaiseClamp(RaisePattern):
+    """clamp, clamp_min, clamp_max and hardtanh with constant bounds."""
+
+    ROOTS = ("torch.aten.clamp", "torch.aten.clamp_min", "torch.aten.clamp_max", "torch.aten.hardtanh")
+
+    def raise_op(self, op: TorchOp):
+        bounds = {}
+        if op.name == "torch.aten.clamp_min":
+            bounds["min"] = op.number(1)
+        elif op.name == "torch.aten.clamp_max":
+            bounds["max"] = op.number(1)
+        else:
+            if not op.is_none(1):
+                bounds["min"] = op.number(1)
+            if not op.is_none(2):
+                bounds["max"] = op.number(2)
+        return [elementwise("clamp", [op.tensor(0)], op.result_type(), **bounds)]
+
+
+class RaiseLeakyRelu(RaisePattern):
+    ROOTS = ("torch.aten.leaky_relu",)
+
+    def raise_op(self, op: TorchOp):
+        return [elementwise("leaky_relu", [op.tensor(0)], op.result_type(), alpha=op.number(1))]
+
+
+class RaiseWhere(RaisePattern):
+    """where(condition, a, b) with tensor or scalar branches."""
+
+    ROOTS = ("torch.aten.where.self", "torch.aten.where.ScalarSelf", "torch.aten.where.ScalarOther", "torch.aten.where.Scalar")
+
+    def raise_op(self, op: TorchOp):
+        result = op.result_type()
+        condition = cast_to(op.tensor(0), ir.IntegerType.get_signless(1))
+        branches = []
+        for index in (1, 2):
+            if str(op.operand(index).type).startswith("!torch.vtensor"):
+                branches.append(cast_to(op.tensor(index), result.element_type))
+            else:
+                branches.append(scalar_tensor(op.number(index), result.element_type))
+        return [Elementwise.build("where", [condition, *branches]).result]
+
+
+class RaiseCast(RaisePattern):
+    """Dtype conversions; the target type is the torch result's element type."""
+
+    ROOTS = (
+        "torch.aten.to.dtype",
+        "torch.aten._to_copy",
+        "torch.aten.type_as",
+        "torch.prims.convert_element_type",
+    )
+
+    def raise_op(self, op: TorchOp):
+        return [cast_to(op.tensor(0), op.result_type().element_type)]
+
+
+PATTERNS = [
+    RaiseUnary(),
+    RaiseGelu(),
+    RaiseBinary(),
+    RaiseBinaryScalar(),
+    RaiseAddSub(),
+    RaiseClamp(),
+    RaiseLeakyRelu(),
+    RaiseWhere(),
+    RaiseCast(),
+]

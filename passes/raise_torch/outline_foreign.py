@@ -1,0 +1,125 @@
+"""Wrap the torch ops that no pattern raised into gimlet.foreign regions.
+
+Foreign ops that follow one another in a block, with only constants and
+torch_c conversions between them, share one region. Such a run can always
+be replaced by one op placed where it starts: everything it reads from
+outside is defined before the run, so no cycle can arise. Constants a
+region reads are cloned into it, keeping it isolated.
+"""
+
+from __future__ import annotations
+
+from iree.compiler import ir
+
+from ...dialects import Foreign, Yield
+from ..base import block_ops
+from .torch_ir import CONSTANT_OPS, FROM_BUILTIN, TO_BUILTIN, builtin_tensor_type, defining_op, from_builtin, is_vtensor
+
+
+def is_free(op: ir.Operation) -> bool:
+    """Constants, and lists of constants: cloned into each region that reads them."""
+    if op.name == "torch.prim.ListConstruct":
+        return all(_is_free_value(v) for v in op.operands)
+    return op.name in CONSTANT_OPS
+
+
+def _is_free_value(value: ir.Value) -> bool:
+    producer = defining_op(value)
+    return producer is not None and is_free(producer)
+
+
+def is_glue(op: ir.Operation) -> bool:
+    return op.name in (TO_BUILTIN, FROM_BUILTIN)
+
+
+def is_foreign_candidate(op: ir.Operation) -> bool:
+    return op.name.startswith("torch.") and not is_free(op)
+
+
+def outline_foreign_ops(block: ir.Block) -> int:
+    """Replace every run of unraised torch ops in `block` with a gimlet.foreign; returns how many."""
+    runs: list[list[ir.Operation]] = [[]]
+    for op in block_ops(block):
+        if is_foreign_candidate(op):
+            runs[-1].append(op)
+        elif not (is_free(op) or is_glue(op)) and runs[-1]:
+            runs.append([])
+    runs = [run for run in runs if run]
+    for run in runs:
+        _outline(run)
+    return len(runs)
+
+
+def _outline(cluster: list[ir.Operation]) -> None:
+    members = set(cluster)
+    first = cluster[0]
+
+    # What the cluster reads from outside, and what it gives to the outside.
+    inputs: list[ir.Value] = []
+    for op in cluster:
+        for value in op.operands:
+            producer = defining_op(value)
+            if producer in members or (producer is not None and is_free(producer)) or value in inputs:
+                continue
+            inputs.append(value)
+    outputs = [r for op in cluster for r in op.results if any(u.owner not in members for u in r.uses)]
+
+    operands = []
+    for value in inputs:
+        producer = defining_op(value)
+        operands.append(producer.operands[0] if producer is not None and producer.name == FROM_BUILTIN else value)
+    result_types = [builtin_tensor_type(r.type) if is_vtensor(r.type) else r.type for r in outputs]
+
+    location = ir.Location.fused([op.location for op in cluster]) if len(cluster) > 1 else first.location
+    with ir.InsertionPoint(first), location:
+        foreign = Foreign.build(operands, result_types)
+        outside = [
+            from_builtin(result, output.type) if is_vtensor(output.type) else result
+            for result, output in zip(foreign.operation.results, outputs)
+        ]
+
+    body = foreign.body
+    mapping: dict = {}
+    with ir.InsertionPoint(body), location:
+        for value, operand, argument in zip(inputs, operands, body.arguments):
+            mapping[value] = (
+                ir.Operation.create(FROM_BUILTIN, results=[value.type], operands=[argument]).results[0]
+                if operand is not value
+                else argument
+            )
+    for op in cluster:
+        body.append(op)
+        for value in list(op.operands):
+            inner = mapping.get(value)
+            if inner is None and _is_free_value(value):
+                inner = _clone_free(value, op, mapping)
+            if inner is not None:
+                op.replace_uses_of_with(value, inner)
+
+    with ir.InsertionPoint(body), location:
+        yielded = []
+        inner_users = list(cluster)
+        for output in outputs:
+            if is_vtensor(output.type):
+                cast = ir.Operation.create(TO_BUILTIN, results=[builtin_tensor_type(output.type)], operands=[output])
+                inner_users.append(cast)
+                yielded.append(cast.results[0])
+            else:
+                yielded.append(output)
+        Yield.build(yielded)
+    for output, replacement in zip(outputs, outside):
+        output.replace_all_uses_except(replacement, inner_users)
+
+
+def _clone_free(value: ir.Value, user: ir.Operation, mapping: dict) -> ir.Value:
+    """Clone the constant (or list of constants) defining `value` just before `user`."""
+    if value in mapping:
+        return mapping[value]
+    producer = defining_op(value)
+    operands = [_clone_free(v, user, mapping) for v in producer.operands]
+    clone = producer.clone(ip=ir.InsertionPoint(user))
+    for old, new in zip(producer.operands, operands):
+        clone.replace_uses_of_with(old, new)
+    mapping[value] = clone.results[value.result_number]
+    return mapping[value]
+

@@ -1,0 +1,144 @@
+"""Raise reductions, softmax and pooling."""
+
+from __future__ import annotations
+
+from ...dialects import Pool, Reduce, Softmax
+from ..base import NoMatch
+from .pattern import RaisePattern, TorchOp, cast_to
+
+REDUCE_KIND = {
+    "torch.aten.sum.dim_IntList": "sum",
+    "torch.aten.sum": "sum",
+    "torch.aten.mean.dim": "mean",
+    "torch.aten.mean": "mean",
+    "torch.aten.amax": "max",
+    "torch.aten.amin": "min",
+    "torch.aten.prod.dim_int": "prod",
+    "torch.aten.prod": "prod",
+}
+
+
+class RaiseReduce(RaisePattern):
+    """sum, mean, amax, amin, prod over constant dims (all dims when none are given)."""
+
+    ROOTS = tuple(REDUCE_KIND)
+
+    def raise_op(self, op: TorchOp):
+        input = op.tensor(0)
+        result = op.result_type()
+        rank = input.type.rank
+        whole = op.name in ("torch.aten.sum", "torch.aten.mean", "torch.aten.prod")
+        if whole:
+            axes, keepdims = list(range(rank)), False
+        else:
+            axes = list(range(rank)) if op.is_none(1) or op.constant(1) == [] else op.ints(1)
+            keepdims = op.bool(2)
+        input = cast_to(input, result.element_type)
+        return [Reduce.build(REDUCE_KIND[op.name], input, axes, keepdims).result]
+
+
+class RaiseMaxMinDim(RaisePattern):
+    """max.dim / min.dim whose indices are unused are reductions."""
+
+    ROOTS = ("torch.aten.max.dim", "torch.aten.min.dim")
+
+    def raise_op(self, op: TorchOp):
+        if op.result_used(1):
+            raise NoMatch("the indices are used (arg-reductions have no gimlet op yet)")
+        kind = "max" if op.name == "torch.aten.max.dim" else "min"
+        return [Reduce.build(kind, op.tensor(0), [op.int(1)], op.bool(2)).result, None]
+
+
+class RaiseSoftmax(RaisePattern):
+    """softmax / log_softmax along a constant dim."""
+
+    ROOTS = ("torch.aten.softmax.int", "torch.aten._softmax", "torch.aten.log_softmax.int", "torch.aten._log_softmax")
+
+    def raise_op(self, op: TorchOp):
+        log = "log_softmax" in op.name
+        input = cast_to(op.tensor(0), op.result_type().element_type)
+        return [Softmax.build(input, op.int(1), log=log).result]
+
+
+def _spatial(values: list[int], count: int, default: list[int] | None = None) -> list[int]:
+    if not values and default is not None:
+        return default
+    if len(values) == 1:
+        return values * count
+    if len(values) != count:
+        raise NoMatch(f"{len(values)} window parameters for {count} spatial dimensions")
+    return values
+
+
+class RaiseMaxPool(RaisePattern):
+    """max_pool{1,2,3}d(x, kernel, stride, padding, dilation, ceil_mode), with unused indices."""
+
+    ROOTS = (
+        "torch.aten.max_pool1d",
+        "torch.aten.max_pool2d",
+        "torch.aten.max_pool3d",
+        "torch.aten.max_pool2d_with_indices",
+        "torch.aten.max_pool3d_with_indices",
+    )
+
+    def raise_op(self, op: TorchOp):
+        input = op.tensor(0)
+        count = input.type.rank - 2
+        kernel = _spatial(op.ints(1), count)
+        strides = _spatial(op.ints(2), count, default=kernel)
+        padding = _spatial(op.ints(3), count)
+        dilations = _spatial(op.ints(4), count)
+        pool = Pool.build("max", input, kernel, strides, padding + padding, dilations, ceil_mode=op.bool(5))
+        extra = [None] * (len(op.operation.results) - 1)
+        return [pool.result, *extra]
+
+
+class RaiseAvgPool(RaisePattern):
+    """avg_pool{1,2,3}d(x, kernel, stride, padding, ceil_mode, count_include_pad[, divisor_override])."""
+
+    ROOTS = ("torch.aten.avg_pool1d", "torch.aten.avg_pool2d", "torch.aten.avg_pool3d")
+
+    def raise_op(self, op: TorchOp):
+        if op.num_operands > 6 and not op.is_none(6):
+            raise NoMatch("avg_pool with divisor_override")
+        input = op.tensor(0)
+        count = input.type.rank - 2
+        kernel = _spatial(op.ints(1), count)
+        strides = _spatial(op.ints(2), count, default=kernel)
+        padding = _spatial(op.ints(3), count)
+        pool = Pool.build(
+            "avg", input, kernel, strides, padding + padding, ceil_mode=op.bool(4), count_include_pad=op.bool(5)
+        )
+        return [pool.result]
+
+
+class RaiseAdaptivePool(RaisePattern):
+    """Adaptive pooling whose output size divides the input evenly is plain pooling."""
+
+    ROOTS = (
+        "torch.aten.adaptive_avg_pool1d",
+        "torch.aten.adaptive_avg_pool2d",
+        "torch.aten.adaptive_avg_pool3d",
+        "torch.aten.adaptive_max_pool2d",
+    )
+
+    def raise_op(self, op: TorchOp):
+        input = op.tensor(0)
+        spatial_in = list(input.type.shape[2:])
+        spatial_out = list(op.result_type().shape[2:])
+        if len(spatial_in) != len(spatial_out) or any(o < 1 or i % o for i, o in zip(spatial_in, spatial_out)):
+            raise NoMatch(f"output size {spatial_out} does not divide input size {spatial_in}")
+        kernel = [i // o for i, o in zip(spatial_in, spatial_out)]
+        kind = "max" if "max" in op.name else "avg"
+        pool = Pool.build(kind, input, kernel, kernel, [0] * (2 * len(kernel)))
+        return [pool.result] + [None] * (len(op.operation.results) - 1)
+
+
+PATTERNS = [
+    RaiseReduce(),
+    RaiseMaxMinDim(),
+    RaiseSoftmax(),
+    RaiseMaxPool(),
+    RaiseAvgPool(),
+    RaiseAdaptivePool(),
+]
