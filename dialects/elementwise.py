@@ -134,8 +134,7 @@ class Elementwise(Op):
         operands = self.operands
         if len(operands) != fn.arity:
             raise self.fail(f"fn '{name}' takes {fn.arity} operand(s), has {len(operands)}")
-        for attribute in self.operation.attributes:
-            attribute_name = attribute.name
+        for attribute_name in self.operation.attributes:
             if attribute_name != "fn" and attribute_name not in fn.attributes:
                 raise self.fail(f"fn '{name}' takes no attribute '{attribute_name}'")
         if name == "gelu" and self.attr("approximate") is not None and self.string("approximate") not in GELU_APPROXIMATIONS:

@@ -1,0 +1,126 @@
+"""Small builders for linalg-on-tensors IR: constants, inits, affine maps, generics, reshapes."""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from iree.compiler import ir
+from iree.compiler.dialects import arith, linalg, tensor
+
+PARALLEL = linalg.IteratorType.parallel
+REDUCTION = linalg.IteratorType.reduction
+
+
+def scalar(value: float | int | bool, element_type: ir.Type) -> ir.Value:
+    """An arith.constant scalar; float values beyond the type's range become ±inf."""
+    if isinstance(element_type, ir.FloatType):
+        return arith.constant(element_type, ir.FloatAttr.get(element_type, float(value)))
+    if isinstance(element_type, ir.IndexType):
+        return arith.constant(element_type, ir.IntegerAttr.get(element_type, int(value)))
+    width = element_type.width
+    value = int(value)
+    if width > 1 and value >= 1 << (width - 1):
+        value -= 1 << width
+    return arith.constant(element_type, ir.IntegerAttr.get(element_type, value if width > 1 else int(bool(value))))
+
+
+def lowest(element_type: ir.Type) -> float | int:
+    """The identity of max: -inf for floats, the smallest value for integers."""
+    if isinstance(element_type, ir.FloatType):
+        return float("-inf")
+    return 0 if element_type.width == 1 else -(1 << (element_type.width - 1))
+
+
+def highest(element_type: ir.Type) -> float | int:
+    if isinstance(element_type, ir.FloatType):
+        return float("inf")
+    return 1 if element_type.width == 1 else (1 << (element_type.width - 1)) - 1
+
+
+def empty(shape: Sequence[int], element_type: ir.Type) -> ir.Value:
+    return tensor.empty(list(shape), element_type)
+
+
+def filled(shape: Sequence[int], element_type: ir.Type, value: float | int) -> ir.Value:
+    return linalg.fill(scalar(value, element_type), outs=[empty(shape, element_type)])
+
+
+def dims(count: int, start: int = 0) -> list[ir.AffineExpr]:
+    return [ir.AffineDimExpr.get(start + i) for i in range(count)]
+
+
+def affine_map(dim_count: int, exprs: Sequence[ir.AffineExpr]) -> ir.AffineMap:
+    return ir.AffineMap.get(dim_count, 0, list(exprs))
+
+
+def identity_map(rank: int) -> ir.AffineMap:
+    return affine_map(rank, dims(rank))
+
+
+def broadcast_map(shape: Sequence[int], out_shape: Sequence[int]) -> ir.AffineMap:
+    """Reads an operand that broadcasts (NumPy rules) to `out_shape` in a loop nest over `out_shape`."""
+    rank, offset = len(out_shape), len(out_shape) - len(shape)
+    exprs = [
+        ir.AffineConstantExpr.get(0) if size == 1 and out_shape[offset + i] != 1 else ir.AffineDimExpr.get(offset + i)
+        for i, size in enumerate(shape)
+    ]
+    return affine_map(rank, exprs)
+
+
+def generic(
+    inputs: Sequence[ir.Value],
+    init: ir.Value,
+    maps: Sequence[ir.AffineMap],
+    iterators: Sequence,
+    body: Callable[..., ir.Value],
+) -> ir.Value:
+    """A one-result linalg.generic; `body` gets the scalar block arguments and returns the value to yield."""
+    op = linalg.GenericOp_(
+        list(inputs),
+        [init],
+        ir.ArrayAttr.get([ir.AffineMapAttr.get(m) for m in maps]),
+        list(iterators),
+    )
+    block = op.regions[0].blocks[0]
+    with ir.InsertionPoint(block):
+        linalg.YieldOp([body(*block.arguments)])
+    return op.results[0]
+
+
+def map_elements(
+    inputs: Sequence[ir.Value], result_type: ir.RankedTensorType, body: Callable[..., ir.Value]
+) -> ir.Value:
+    """An elementwise linalg.generic over `result_type` reading broadcasting inputs."""
+    shape = list(result_type.shape)
+    maps = [broadcast_map(list(v.type.shape), shape) for v in inputs] + [identity_map(len(shape))]
+    init = empty(shape, result_type.element_type)
+    return generic(inputs, init, maps, [PARALLEL] * len(shape), lambda *args: body(*args[: len(inputs)]))
+
+
+def reshape(value: ir.Value, shape: Sequence[int]) -> ir.Value:
+    """Reshape a static tensor by collapsing it to 1-d and expanding it again (IREE folds the pair)."""
+    source = value.type
+    shape = list(shape)
+    if list(source.shape) == shape:
+        return value
+    element = source.element_type
+    count = 1
+    for size in source.shape:
+        count *= size
+    flat_type = ir.RankedTensorType.get([count], element)
+    if source.rank == 0:
+        flat = tensor.expand_shape(flat_type, value, [], [], [count])
+    elif source.rank == 1:
+        flat = value
+    else:
+        flat = tensor.collapse_shape(flat_type, value, [list(range(source.rank))])
+    target = ir.RankedTensorType.get(shape, element)
+    if not shape:
+        return tensor.collapse_shape(target, flat, [])
+    if len(shape) == 1:
+        return flat
+    return tensor.expand_shape(target, flat, [list(range(len(shape)))], [], shape)
+
+
+def index_cast(value: ir.Value) -> ir.Value:
+    return arith.index_cast(ir.IndexType.get(), value)

@@ -1,0 +1,163 @@
+"""Contractions: matmul → linalg.matmul / batch_matmul, conv → linalg conv ops, attention → gimlet ops."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from iree.compiler import ir
+from iree.compiler.dialects import arith, linalg
+
+from ...dialects import Attention, Broadcast, Constant, Conv, Elementwise, Matmul, Pad, Reshape, Softmax, Transpose
+from ...dialects.base import broadcast_shapes
+from ..base import RewritePattern
+from .builders import PARALLEL, REDUCTION, affine_map, dims, filled, generic, reshape
+
+
+def _zero_init(shape, element_type) -> ir.Value:
+    return filled(shape, element_type, 0)
+
+
+class LowerMatmul(RewritePattern):
+    """Matrix products as linalg.matmul where the batch folds into rows, else linalg.batch_matmul."""
+
+    ROOTS = (Matmul.operation_name(),)
+
+    def rewrite(self, operation):
+        op = Matmul(operation)
+        lhs, rhs = op.lhs, op.rhs
+        element = op.result_type.element_type
+        lhs_shape = list(lhs.type.shape) if lhs.type.rank > 1 else [1, lhs.type.shape[0]]
+        rhs_shape = list(rhs.type.shape) if rhs.type.rank > 1 else [rhs.type.shape[0], 1]
+        lhs, rhs = reshape(lhs, lhs_shape), reshape(rhs, rhs_shape)
+        m, k, n = lhs_shape[-2], lhs_shape[-1], rhs_shape[-1]
+        if len(rhs_shape) == 2:
+            # [..., M, K] · [K, N]: fold every batch dimension into M.
+            rows = math.prod(lhs_shape[:-1])
+            product = linalg.matmul(reshape(lhs, [rows, k]), rhs, outs=[_zero_init([rows, n], element)])
+            return [reshape(product, op.result_type.shape)]
+        batch = broadcast_shapes(lhs_shape[:-2], rhs_shape[:-2])
+        count = math.prod(batch)
+        lhs = self._batched(lhs, batch, [m, k], count)
+        rhs = self._batched(rhs, batch, [k, n], count)
+        product = linalg.batch_matmul(lhs, rhs, outs=[_zero_init([count, m, n], element)])
+        return [reshape(product, op.result_type.shape)]
+
+    @staticmethod
+    def _batched(value: ir.Value, batch: list[int], matrix: list[int], count: int) -> ir.Value:
+        full = [*batch, *matrix]
+        if list(value.type.shape) != full:
+            value = Broadcast.build(value, full).result
+        return reshape(value, [count, *matrix])
+
+
+def _grouped(value: ir.Value, groups: int) -> ir.Value:
+    """[A, B, ...] → [A, G, B/G, ...]: split the channel axis 1 into groups."""
+    shape = list(value.type.shape)
+    return reshape(value, [shape[0], groups, shape[1] // groups, *shape[2:]])
+
+
+class LowerConv(RewritePattern):
+    """Convolutions: padding becomes a gimlet.pad, bias a gimlet add; the rest linalg conv ops.
+
+    Named ops where linalg has them (IREE's CPU and GPU paths know those
+    best); a linalg.generic for the other grouped and N-d forms.
+    """
+
+    ROOTS = (Conv.operation_name(),)
+
+    def rewrite(self, operation):
+        op = Conv(operation)
+        n = op.spatial_rank
+        input = op.input
+        padding = op.padding
+        if any(padding):
+            input = Pad.build(input, [0, 0, *padding[:n]], [0, 0, *padding[n:]], "constant", 0.0).result
+        output = self._convolve(op, input)
+        if op.bias is not None:
+            bias = Reshape.build(op.bias, [op.bias.type.shape[0]] + [1] * n).result
+            output = Elementwise.build("add", [output, bias]).result
+        return [output]
+
+    def _convolve(self, op: Conv, input: ir.Value) -> ir.Value:
+        result = op.result_type
+        element = result.element_type
+        n, groups = op.spatial_rank, op.groups
+        strides, dilations = op.strides, op.dilations
+        filter = op.filter
+        channels, filters = input.type.shape[1], filter.type.shape[0]
+        init = _zero_init(result.shape, element)
+        if groups == 1:
+            named = {1: linalg.conv_1d_ncw_fcw, 2: linalg.conv_2d_nchw_fchw, 3: linalg.conv_3d_ncdhw_fcdhw}.get(n)
+            if named is not None:
+                return named(input, filter, outs=[init], strides=strides, dilations=dilations)
+        if n == 2 and groups == channels == filters and filter.type.shape[1] == 1:
+            depthwise_filter = reshape(filter, [filters, *filter.type.shape[2:]])
+            return linalg.depthwise_conv_2d_nchw_chw(input, depthwise_filter, outs=[init], strides=strides, dilations=dilations)
+        grouped_input = _grouped(input, groups)
+        grouped_filter = reshape(filter, [groups, filters // groups, *filter.type.shape[1:]])
+        grouped_shape = [result.shape[0], groups, filters // groups, *result.shape[2:]]
+        grouped_init = _zero_init(grouped_shape, element)
+        if n == 2:
+            grouped = linalg.conv_2d_ngchw_gfchw(
+                grouped_input, grouped_filter, outs=[grouped_init], strides=strides, dilations=dilations
+            )
+        else:
+            grouped = self._generic_grouped(grouped_input, grouped_filter, grouped_init, strides, dilations)
+        return reshape(grouped, result.shape)
+
+    @staticmethod
+    def _generic_grouped(input, filter, init, strides, dilations) -> ir.Value:
+        """Grouped N-d convolution: loops (n, g, f, out..., c, k...)."""
+        n = len(strides)
+        loop_count = 4 + 2 * n
+        batch, group, feature, *rest = dims(loop_count)
+        outs, channel, kernels = rest[:n], rest[n], rest[n + 1 :]
+        spatial = [outs[i] * strides[i] + kernels[i] * dilations[i] for i in range(n)]
+        maps = [
+            affine_map(loop_count, [batch, group, channel, *spatial]),
+            affine_map(loop_count, [group, feature, channel, *kernels]),
+            affine_map(loop_count, [batch, group, feature, *outs]),
+        ]
+        iterators = [PARALLEL] * (3 + n) + [REDUCTION] * (1 + n)
+        float_type = isinstance(init.type.element_type, ir.FloatType)
+
+        def body(x, w, acc):
+            product = arith.mulf(x, w) if float_type else arith.muli(x, w)
+            return arith.addf(acc, product) if float_type else arith.addi(acc, product)
+
+        return generic([input, filter], init, maps, iterators, body)
+
+
+class DecomposeAttention(RewritePattern):
+    """softmax(q·kᵀ·scale + mask)·v as gimlet matmul, elementwise and softmax ops."""
+
+    ROOTS = (Attention.operation_name(),)
+
+    def rewrite(self, operation):
+        op = Attention(operation)
+        q, k, v = op.query, op.key, op.value
+        element = q.type.element_type
+        rank = k.type.rank
+        key_t = Transpose.build(k, list(range(rank - 2)) + [rank - 1, rank - 2]).result
+        scores = Matmul.build(q, key_t).result
+        scale = Constant.splat(op.scale, ir.RankedTensorType.get([], element)).result
+        scores = Elementwise.build("mul", [scores, scale]).result
+        length, keys = q.type.shape[-2], k.type.shape[-2]
+        if op.causal:
+            allowed = np.tril(np.ones((length, keys), dtype=bool))  # PyTorch aligns the mask top-left
+            causal = Constant.from_numpy(np.where(allowed, 0.0, -np.inf).astype(np.float32)).result
+            if causal.type.element_type != element:
+                causal = Elementwise.build("cast", [causal], element_type=element).result
+            scores = Elementwise.build("add", [scores, causal]).result
+        if op.mask is not None:
+            if str(op.mask.type.element_type) == "i1":
+                blocked = Constant.splat(float("-inf"), ir.RankedTensorType.get([], element)).result
+                scores = Elementwise.build("where", [op.mask, scores, blocked]).result
+            else:
+                scores = Elementwise.build("add", [scores, op.mask]).result
+        probabilities = Softmax.build(scores, -1).result
+        return [Matmul.build(probabilities, v).result]
+
+
+PATTERNS = [LowerMatmul(), LowerConv(), DecomposeAttention()]

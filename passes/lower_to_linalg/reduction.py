@@ -1,0 +1,146 @@
+"""Reductions: reduce → linalg.generic, softmax → gimlet ops, pool → linalg.generic over windows."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from iree.compiler import ir
+from iree.compiler.dialects import arith
+
+from ...dialects import Constant, Elementwise, Pad, Pool, Reduce, Softmax
+from ..base import RewritePattern
+from .builders import PARALLEL, REDUCTION, affine_map, dims, empty, filled, generic, highest, lowest
+
+_IDENTITY = {"sum": lambda t: 0, "prod": lambda t: 1, "max": lowest, "min": highest}
+
+
+def _combine(kind: str, acc: ir.Value, x: ir.Value) -> ir.Value:
+    if isinstance(x.type, ir.FloatType):
+        ops = {"sum": arith.addf, "prod": arith.mulf, "max": arith.maximumf, "min": arith.minimumf}
+    else:
+        ops = {"sum": arith.addi, "prod": arith.muli, "max": arith.maxsi, "min": arith.minsi}
+    return ops[kind](acc, x)
+
+
+class LowerReduce(RewritePattern):
+    """sum, prod, max, min as a linalg.generic with reduction loops; mean as sum / count."""
+
+    ROOTS = (Reduce.operation_name(),)
+
+    def rewrite(self, operation):
+        op = Reduce(operation)
+        input, axes = op.input, op.axes
+        element = input.type.element_type
+        kind = "sum" if op.kind == "mean" else op.kind
+        rank = input.type.rank
+        loops = dims(rank)
+        if op.keepdims:
+            out_exprs = [ir.AffineConstantExpr.get(0) if i in axes else loops[i] for i in range(rank)]
+        else:
+            out_exprs = [loops[i] for i in range(rank) if i not in axes]
+        init = filled(op.result_type.shape, element, _IDENTITY[kind](element))
+        iterators = [REDUCTION if i in axes else PARALLEL for i in range(rank)]
+        maps = [affine_map(rank, loops), affine_map(rank, out_exprs)]
+        value = generic([input], init, maps, iterators, lambda x, acc: _combine(kind, acc, x))
+        if op.kind == "mean":
+            count = math.prod(input.type.shape[a] for a in axes)
+            divisor = Constant.splat(float(count), ir.RankedTensorType.get([], element)).result
+            value = Elementwise.build("div", [value, divisor]).result
+        return [value]
+
+
+class DecomposeSoftmax(RewritePattern):
+    """exp(x - max) / sum(exp(x - max)); log-softmax as (x - max) - log(sum(exp(x - max)))."""
+
+    ROOTS = (Softmax.operation_name(),)
+
+    def rewrite(self, operation):
+        op = Softmax(operation)
+        x, axis = op.input, op.axis
+        peak = Reduce.build("max", x, [axis], keepdims=True).result
+        shifted = Elementwise.build("sub", [x, peak]).result
+        exponentials = Elementwise.build("exp", [shifted]).result
+        total = Reduce.build("sum", exponentials, [axis], keepdims=True).result
+        if op.log:
+            return [Elementwise.build("sub", [shifted, Elementwise.build("log", [total]).result]).result]
+        return [Elementwise.build("div", [exponentials, total]).result]
+
+
+def _window_counts(size: int, kernel: int, stride: int, low: int, high: int, dilation: int, out: int, include_pad: bool):
+    """For each output position along one axis, how many window taps fall in the counted range."""
+    start_limit, end_limit = (-low, size + high) if include_pad else (0, size)
+    counts = []
+    for o in range(out):
+        taps = [o * stride - low + k * dilation for k in range(kernel)]
+        counts.append(sum(start_limit <= t < end_limit for t in taps))
+    return np.array(counts, dtype=np.float64)
+
+
+class LowerPool(RewritePattern):
+    """Pooling as a linalg.generic over (n, c, out..., window...) after explicit padding.
+
+    Average pooling sums, then divides by a divisor computed here from the
+    shapes, which is exact for every padding and ceil-mode combination.
+    """
+
+    ROOTS = (Pool.operation_name(),)
+
+    def rewrite(self, operation):
+        op = Pool(operation)
+        input = op.input
+        element = input.type.element_type
+        n = input.type.rank - 2
+        kernel, strides, dilations, padding = op.kernel, op.strides, op.dilations, op.padding
+        in_spatial = list(input.type.shape[2:])
+        out_spatial = list(op.result_type.shape[2:])
+        low = padding[:n]
+        # Pad enough on the high side for the last window, which ceil mode may push past the padding.
+        high = [
+            max(padding[n + i], (out_spatial[i] - 1) * strides[i] + dilations[i] * (kernel[i] - 1) + 1 - in_spatial[i] - low[i])
+            for i in range(n)
+        ]
+        kind = "max" if op.kind == "max" else "sum"
+        fill = lowest(element) if kind == "max" else 0.0
+        if any(low) or any(high):
+            input = Pad.build(input, [0, 0, *low], [0, 0, *high], "constant", float(fill)).result
+        pooled = self._window_reduce(kind, input, op.result_type, kernel, strides, dilations)
+        if op.kind == "avg":
+            divisor = np.ones(out_spatial)
+            for i in range(n):
+                counts = _window_counts(
+                    in_spatial[i], kernel[i], strides[i], padding[i], padding[n + i], dilations[i], out_spatial[i], op.count_include_pad
+                )
+                shape = [1] * n
+                shape[i] = out_spatial[i]
+                divisor = divisor * counts.reshape(shape)
+            if np.all(divisor == divisor.flat[0]):
+                divisor_value = Constant.splat(float(divisor.flat[0]), ir.RankedTensorType.get([], element)).result
+            else:
+                divisor_value = Constant.from_numpy(divisor.astype(np.float32)).result
+                if element != divisor_value.type.element_type:
+                    divisor_value = Elementwise.build("cast", [divisor_value], element_type=element).result
+            pooled = Elementwise.build("div", [pooled, divisor_value]).result
+        return [pooled]
+
+    @staticmethod
+    def _window_reduce(kind, input, result_type, kernel, strides, dilations) -> ir.Value:
+        n = len(kernel)
+        loop_count = 2 + 2 * n
+        batch, channel, *rest = dims(loop_count)
+        outs, windows = rest[:n], rest[n:]
+        spatial = [outs[i] * strides[i] + windows[i] * dilations[i] for i in range(n)]
+        element = result_type.element_type
+        maps = [
+            affine_map(loop_count, [batch, channel, *spatial]),
+            affine_map(loop_count, windows),
+            affine_map(loop_count, [batch, channel, *outs]),
+        ]
+        window = empty(kernel, element)
+        init = filled(result_type.shape, element, lowest(element) if kind == "max" else 0)
+        iterators = [PARALLEL] * (2 + n) + [REDUCTION] * n
+        return generic([input, window], init, maps, iterators, lambda x, _w, acc: _combine(kind, acc, x))
+
+
+PATTERNS = [LowerReduce(), DecomposeSoftmax(), LowerPool()]
+
