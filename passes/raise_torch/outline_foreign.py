@@ -117,7 +117,7 @@ def _clone_free(value: ir.Value, user: ir.Operation, mapping: dict) -> ir.Value:
         return mapping[value]
     producer = defining_op(value)
     operands = [_clone_free(v, user, mapping) for v in producer.operands]
-    clone = producer.clone(ip=ir.InsertionPoint(user))
+    clone = producer.clone(ip=ir.InsertionPoint(user)).operation
     for old, new in zip(producer.operands, operands):
         clone.replace_uses_of_with(old, new)
     mapping[value] = clone.results[value.result_number]

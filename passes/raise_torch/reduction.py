@@ -65,9 +65,22 @@ def _spatial(values: list[int], count: int, default: list[int] | None = None) ->
         return default
     if len(values) == 1:
         return values * count
+    if len(values) > count:
+        # torch-mlir's ONNX pooling conversion can append extra entries (seen: strides [2, 2, 1, 1]
+        # for a 2-d pool); like its own lowering, use the leading ones. The result type check
+        # in RaisePattern catches any misreading.
+        return values[:count]
     if len(values) != count:
         raise NoMatch(f"{len(values)} window parameters for {count} spatial dimensions")
     return values
+
+
+def _padding(values: list[int], count: int) -> list[int]:
+    """Low then high padding per spatial axis; torch-mlir passes asymmetric ONNX pads as 2n entries."""
+    if len(values) == 2 * count and count > 1:
+        return values
+    symmetric = _spatial(values, count)
+    return symmetric + symmetric
 
 
 class RaiseMaxPool(RaisePattern):
@@ -86,9 +99,9 @@ class RaiseMaxPool(RaisePattern):
         count = input.type.rank - 2
         kernel = _spatial(op.ints(1), count)
         strides = _spatial(op.ints(2), count, default=kernel)
-        padding = _spatial(op.ints(3), count)
+        padding = _padding(op.ints(3), count)
         dilations = _spatial(op.ints(4), count)
-        pool = Pool.build("max", input, kernel, strides, padding + padding, dilations, ceil_mode=op.bool(5))
+        pool = Pool.build("max", input, kernel, strides, padding, dilations, ceil_mode=op.bool(5))
         extra = [None] * (len(op.operation.results) - 1)
         return [pool.result, *extra]
 
@@ -105,9 +118,8 @@ class RaiseAvgPool(RaisePattern):
         count = input.type.rank - 2
         kernel = _spatial(op.ints(1), count)
         strides = _spatial(op.ints(2), count, default=kernel)
-        padding = _spatial(op.ints(3), count)
         pool = Pool.build(
-            "avg", input, kernel, strides, padding + padding, ceil_mode=op.bool(4), count_include_pad=op.bool(5)
+            "avg", input, kernel, strides, _padding(op.ints(3), count), ceil_mode=op.bool(4), count_include_pad=op.bool(5)
         )
         return [pool.result]
 
