@@ -1,6 +1,6 @@
 """gimlet's passes, each registered by its command-line name (see `PASSES`)."""
 
-from . import lower_to_linalg, raise_torch, verify  # noqa: F401  (each registers its pass)
+from . import coverage, lower_to_linalg, raise_torch, verify  # noqa: F401  (each registers its pass)
 from .base import PASSES, ModulePass, NoMatch, PassFailure, register_pass
 
 __all__ = ["PASSES", "ModulePass", "NoMatch", "PassFailure", "register_pass"]

@@ -124,3 +124,8 @@ def reshape(value: ir.Value, shape: Sequence[int]) -> ir.Value:
 
 def index_cast(value: ir.Value) -> ir.Value:
     return arith.index_cast(ir.IndexType.get(), value)
+
+
+def loop_index(dim: int) -> ir.Value:
+    """The current index of loop `dim` inside a linalg.generic body."""
+    return linalg.IndexOp(dim).result

@@ -7,7 +7,7 @@ from iree.compiler.dialects import arith, linalg, tensor
 
 from ...dialects import Broadcast, Concat, Constant, Gather, Pad, Reshape, Slice, Transpose
 from ..base import RewritePattern
-from .builders import PARALLEL, empty, generic, identity_map, index_cast, map_elements, reshape, scalar
+from .builders import PARALLEL, empty, generic, identity_map, index_cast, loop_index, map_elements, reshape, scalar
 
 
 class LowerConstant(RewritePattern):
@@ -99,7 +99,7 @@ class LowerPad(RewritePattern):
         def body(_out):
             indices = []
             for axis, (size, low) in enumerate(zip(source.type.shape, op.pad_low)):
-                i = arith.subi(linalg.index(axis), scalar(low, ir.IndexType.get()))
+                i = arith.subi(loop_index(axis), scalar(low, ir.IndexType.get()))
                 last = scalar(size - 1, ir.IndexType.get())
                 zero = scalar(0, ir.IndexType.get())
                 if reflect:
@@ -134,8 +134,8 @@ class LowerGather(RewritePattern):
             position = index_cast(index)
             negative = arith.cmpi(arith.CmpIPredicate.slt, position, scalar(0, ir.IndexType.get()))
             position = arith.select(negative, arith.addi(position, scalar(size, ir.IndexType.get())), position)
-            leading = [linalg.index(i) for i in range(axis)]
-            trailing = [linalg.index(axis + index_rank + i) for i in range(data.type.rank - axis - 1)]
+            leading = [loop_index(i) for i in range(axis)]
+            trailing = [loop_index(axis + index_rank + i) for i in range(data.type.rank - axis - 1)]
             return tensor.extract(data, [*leading, position, *trailing])
 
         init = empty(result.shape, result.element_type)

@@ -1,0 +1,147 @@
+"""The compiler driver: a model in, linalg-on-tensors and IREE modules out, intermediates kept on request."""
+
+from __future__ import annotations
+
+import shlex
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import onnx
+from iree.compiler import ir
+from iree.compiler import tools as iree_tools
+
+from ..dialects import VerificationError, location_name
+from ..errors import CompilationError
+from ..passes import PASSES, PassFailure
+from ..passes.coverage import Coverage, measure_coverage
+from ..passes.verify import verify_module
+from ..targets import Target
+from .context import new_context
+from .onnx_import import LoadedModel, import_model, load_model, prepare_model
+from .options import CompileOptions
+from .pipeline import ANALYSES, PIPELINE
+
+
+@dataclass(frozen=True)
+class TensorSpec:
+    """One input or output of a model: its name, shape (None for a symbolic dimension) and NumPy dtype."""
+
+    name: str
+    shape: tuple[int | None, ...]
+    dtype: str
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "shape": list(self.shape), "dtype": self.dtype}
+
+
+@dataclass
+class LoweredModel:
+    """A model taken through the gimlet pipeline: linalg-on-tensors, ready for iree-compile."""
+
+    name: str
+    context: ir.Context
+    module: ir.Module
+    entry: str
+    inputs: list[TensorSpec]
+    outputs: list[TensorSpec]
+    coverage: Coverage
+    temps: Path | None
+
+
+def _specs(values, skip: set[str] = frozenset()) -> list[TensorSpec]:
+    specs = []
+    for value in values:
+        if value.name in skip:
+            continue
+        tensor_type = value.type.tensor_type
+        shape = tuple(d.dim_value if d.HasField("dim_value") else None for d in tensor_type.shape.dim)
+        dtype = np.dtype(onnx.helper.tensor_dtype_to_np_dtype(tensor_type.elem_type)).name
+        specs.append(TensorSpec(value.name, shape, dtype))
+    return specs
+
+
+def lower_model(model, options: CompileOptions | None = None) -> LoweredModel:
+    """Import a model (path, bytes or ModelProto) and run the gimlet pipeline to linalg-on-tensors."""
+    options = options or CompileOptions()
+    temps = options.temps_dir()
+    loaded = prepare_model(load_model(model), options.input_shapes)
+    if temps is not None:
+        onnx.save(loaded.proto, str(temps / "00-prepared.onnx"))
+    context = new_context()
+    module = import_model(loaded, context, temps)
+    coverage = Coverage()
+    with context, ir.Location.unknown():
+        for index, name in enumerate(PIPELINE, start=1):
+            _run_pass(name, module, loaded, options)
+            if name == "gimlet-raise-torch":
+                coverage = measure_coverage(module)
+            if temps is not None:
+                text = module.operation.get_asm(large_elements_limit=16, enable_debug_info=True)
+                (temps / f"{index:02d}-{name}.mlir").write_text(text)
+    entry = next(op for op in module.body.operations if op.operation.name == "func.func")
+    initializers = {i.name for i in loaded.proto.graph.initializer}
+    return LoweredModel(
+        name=loaded.name,
+        context=context,
+        module=module,
+        entry=ir.StringAttr(entry.attributes["sym_name"]).value,
+        inputs=_specs(loaded.proto.graph.input, initializers),
+        outputs=_specs(loaded.proto.graph.output),
+        coverage=coverage,
+        temps=temps,
+    )
+
+
+def _run_pass(name: str, module: ir.Module, model: LoadedModel, options: CompileOptions) -> None:
+    try:
+        PASSES[name]().apply(module)
+        if options.verify_each and name not in ANALYSES:
+            verify_module(module)
+    except ir.MLIRError as error:
+        raise CompilationError(f"{model.name}: {name} failed: {describe_mlir_error(error)}") from None
+    except (PassFailure, VerificationError) as error:
+        raise CompilationError(f"{model.name}: {name} failed (a gimlet bug; please report it): {error}") from None
+
+
+def describe_mlir_error(error: ir.MLIRError) -> str:
+    """The first diagnostics of an MLIR error, each with the ONNX node its location names."""
+    parts = []
+    for diagnostic in error.error_diagnostics[:3]:
+        message = diagnostic.message.splitlines()[0]
+        where = location_name(diagnostic.location)
+        # Name locations are ONNX node names; file locations come from parsing .mlir text.
+        prefix = f"at {where}" if where.startswith('"') or where == "unknown" else f"node '{where}'"
+        parts.append(f"{prefix}: {message}")
+    return "; ".join(parts) or str(error).splitlines()[0]
+
+
+def compile_for_target(lowered: LoweredModel, target: Target, options: CompileOptions | None = None) -> bytes:
+    """iree-compile the lowered module for one target; returns the IREE module (.vmfb) bytes."""
+    options = options or CompileOptions()
+    flags = [*target.compile_flags(), "--iree-input-type=auto", *options.extra_iree_flags]
+    with tempfile.TemporaryDirectory(prefix="gimlet-compile-") as scratch:
+        source = Path(scratch) / "input.mlirbc"
+        with open(source, "wb") as stream:
+            lowered.module.operation.write_bytecode(stream)
+        if lowered.temps is not None:
+            stem = f"{len(PIPELINE) + 1:02d}-{target.NAME}"
+            (lowered.temps / f"{stem}.input.mlirbc").write_bytes(source.read_bytes())
+            command = ["iree-compile", str(lowered.temps / f"{stem}.input.mlirbc"), *flags, "-o", f"{stem}.vmfb"]
+            (lowered.temps / f"{stem}.iree-compile.sh").write_text(shlex.join(command) + "\n")
+        try:
+            vmfb = iree_tools.compile_file(str(source), extra_args=flags)
+        except iree_tools.CompilerToolError as error:
+            raise CompilationError(f"{lowered.name}: iree-compile failed for {target.describe()}: {_first_error(error)}") from None
+    if lowered.temps is not None:
+        (lowered.temps / f"{len(PIPELINE) + 1:02d}-{target.NAME}.vmfb").write_bytes(vmfb)
+    return vmfb
+
+
+def _first_error(error: Exception) -> str:
+    lines = str(error).splitlines()
+    for line in lines:
+        if "error:" in line:
+            return line.strip()
+    return lines[0] if lines else type(error).__name__
