@@ -18,6 +18,20 @@ def _zero_init(shape, element_type) -> ir.Value:
     return filled(shape, element_type, 0)
 
 
+def _maps(batched: bool) -> list[ir.AffineMap]:
+    """The default maps of linalg.matmul / batch_matmul, spelled out.
+
+    The Python builders leave `indexing_maps` unset, which the text parser
+    fills in but bytecode does not; iree-compile then crashes in
+    MatmulTransposeAOp::isDefaultIndexingMaps (IREE 3.13).
+    """
+    count = 4 if batched else 3
+    loops = dims(count)
+    batch = loops[:1] if batched else []
+    m, n, k = loops[-3:]
+    return [affine_map(count, exprs) for exprs in ([*batch, m, k], [*batch, k, n], [*batch, m, n])]
+
+
 class LowerMatmul(RewritePattern):
     """Matrix products as linalg.matmul where the batch folds into rows, else linalg.batch_matmul."""
 
@@ -34,13 +48,15 @@ class LowerMatmul(RewritePattern):
         if len(rhs_shape) == 2:
             # [..., M, K] · [K, N]: fold every batch dimension into M.
             rows = math.prod(lhs_shape[:-1])
-            product = linalg.matmul(reshape(lhs, [rows, k]), rhs, outs=[_zero_init([rows, n], element)])
+            product = linalg.matmul(
+                reshape(lhs, [rows, k]), rhs, outs=[_zero_init([rows, n], element)], indexing_maps=_maps(False)
+            )
             return [reshape(product, op.result_type.shape)]
         batch = broadcast_shapes(lhs_shape[:-2], rhs_shape[:-2])
         count = math.prod(batch)
         lhs = self._batched(lhs, batch, [m, k], count)
         rhs = self._batched(rhs, batch, [k, n], count)
-        product = linalg.batch_matmul(lhs, rhs, outs=[_zero_init([count, m, n], element)])
+        product = linalg.batch_matmul(lhs, rhs, outs=[_zero_init([count, m, n], element)], indexing_maps=_maps(True))
         return [reshape(product, op.result_type.shape)]
 
     @staticmethod
