@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import shlex
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import onnx
@@ -62,19 +64,39 @@ def _specs(values, skip: set[str] = frozenset()) -> list[TensorSpec]:
     return specs
 
 
-def lower_model(model, options: CompileOptions | None = None) -> LoweredModel:
-    """Import a model (path, bytes or ModelProto) and run the gimlet pipeline to linalg-on-tensors."""
+class Progress:
+    """Hears about the long steps of a compilation; the command line shows them, the API stays quiet."""
+
+    @contextmanager
+    def step(self, description: str) -> Iterator[None]:
+        yield
+
+
+def lower_model(
+    model,
+    options: CompileOptions | None = None,
+    parameters: Path | None = None,
+    progress: Progress | None = None,
+) -> LoweredModel:
+    """Import a model (path, bytes or ModelProto) and run the gimlet pipeline to linalg-on-tensors.
+
+    With `parameters`, the model's weights are written to that IREE parameter
+    archive and the lowered module refers to them instead of holding them.
+    """
     options = options or CompileOptions()
+    progress = progress or Progress()
     temps = options.temps_dir()
-    loaded = prepare_model(load_model(model), options.input_shapes)
-    if temps is not None:
-        onnx.save(loaded.proto, str(temps / "00-prepared.onnx"))
-    context = new_context()
-    module = import_model(loaded, context, temps)
+    with progress.step("import"):
+        loaded = prepare_model(load_model(model), options.input_shapes)
+        if temps is not None:
+            onnx.save(loaded.proto, str(temps / "00-prepared.onnx"))
+        context = new_context()
+        module = import_model(loaded, context, temps, parameters=parameters)
     coverage = Coverage()
     with context, ir.Location.unknown():
         for index, name in enumerate(PIPELINE, start=1):
-            _run_pass(name, module, loaded, options)
+            with progress.step(name):
+                _run_pass(name, module, loaded, options)
             if name == "gimlet-raise-torch":
                 coverage = measure_coverage(module)
             if temps is not None:

@@ -174,8 +174,23 @@ def _check_types_known(proto: onnx.ModelProto, name: str) -> None:
                 )
 
 
-def import_model(model: LoadedModel, context: ir.Context, temps: Path | None = None) -> ir.Module:
-    """Convert a prepared ONNX model to a module of torch aten ops (backend contract) in `context`."""
+#: Initializers of at least this many bytes become IREE parameters (weights); smaller ones stay inline.
+PARAMETER_MIN_BYTES = 1024
+
+
+def import_model(
+    model: LoadedModel,
+    context: ir.Context,
+    temps: Path | None = None,
+    parameters: Path | None = None,
+    parameter_min_bytes: int = PARAMETER_MIN_BYTES,
+) -> ir.Module:
+    """Convert a prepared ONNX model to a module of torch aten ops (backend contract) in `context`.
+
+    With `parameters`, large initializers are written to that IREE parameter
+    archive (.irpa) and the module refers to them by name instead of
+    holding them; the file exists afterwards only if the model had any.
+    """
     with tempfile.TemporaryDirectory(prefix="gimlet-import-") as scratch:
         scratch_dir = Path(scratch)
         model_path = scratch_dir / "model.onnx"
@@ -183,6 +198,8 @@ def import_model(model: LoadedModel, context: ir.Context, temps: Path | None = N
         error_path = scratch_dir / "error.json"
         model_path.write_bytes(model.proto.SerializeToString())
         command = [sys.executable, "-m", "gimlet.compiler.onnx_import_worker", str(model_path), str(output_path), str(error_path)]
+        if parameters is not None:
+            command += [str(parameters), str(parameter_min_bytes)]
         completed = subprocess.run(command, capture_output=True, text=True)
         if completed.returncode != 0:
             raise _worker_error(model, completed, error_path)

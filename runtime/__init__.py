@@ -1,0 +1,19 @@
+"""The gimlet runtime: load a .gimlet bundle and run it. Needs only iree-base-runtime and numpy."""
+
+from .bundle import FORMAT, FORMAT_VERSION, Bundle, BundleError, BundleFile
+from .devices import DeviceError, available_drivers
+from .session import InputError, Session, TensorInfo, load
+
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "Bundle",
+    "BundleError",
+    "BundleFile",
+    "DeviceError",
+    "InputError",
+    "Session",
+    "TensorInfo",
+    "available_drivers",
+    "load",
+]

@@ -1,16 +1,57 @@
-"""Compilation targets, found by name: `get_target("cpu:triple=aarch64-linux-gnu")`."""
+"""Compilation targets, found by name: `get_target("cpu:triple=aarch64-linux-gnu")`.
+
+Third-party packages add targets through the `gimlet.targets` entry point
+group: each entry point names a `Target` subclass, registered under its NAME.
+That is how an accelerator vendor plugs a device into gimlet.
+"""
 
 from __future__ import annotations
+
+import warnings
+from importlib import metadata
 
 from ..errors import OptionError
 from .base import Target
 from .cpu import CpuTarget
+from .gpu import CudaTarget, MetalTarget, RocmTarget, VulkanTarget
 
-TARGETS: dict[str, type[Target]] = {CpuTarget.NAME: CpuTarget}
+ENTRY_POINT_GROUP = "gimlet.targets"
+
+TARGETS: dict[str, type[Target]] = {
+    cls.NAME: cls for cls in (CpuTarget, CudaTarget, RocmTarget, VulkanTarget, MetalTarget)
+}
+_plugins_loaded = False
+
+
+def register_target(cls: type[Target]) -> type[Target]:
+    """Make a Target subclass available by its NAME (also usable as a class decorator)."""
+    if not (isinstance(cls, type) and issubclass(cls, Target)):
+        raise TypeError(f"{cls!r} is not a gimlet Target subclass")
+    TARGETS[cls.NAME] = cls
+    return cls
+
+
+def load_plugins() -> None:
+    """Register the targets that installed packages declare under the gimlet.targets entry point."""
+    global _plugins_loaded
+    if _plugins_loaded:
+        return
+    _plugins_loaded = True
+    for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            register_target(entry_point.load())
+        except Exception as error:  # a broken plugin must not take gimlet down
+            warnings.warn(f"gimlet: ignoring target plugin '{entry_point.name}' ({entry_point.value}): {error}")
+
+
+def available_targets() -> dict[str, type[Target]]:
+    load_plugins()
+    return dict(TARGETS)
 
 
 def get_target(spec: str) -> Target:
     """Parse `name[:key=value,...]` into a Target, with errors that list what is valid."""
+    load_plugins()
     name, _, rendered = spec.partition(":")
     name = name.strip()
     if name not in TARGETS:
@@ -28,4 +69,16 @@ def get_target(spec: str) -> Target:
     return cls(options)
 
 
-__all__ = ["TARGETS", "CpuTarget", "Target", "get_target"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "TARGETS",
+    "CpuTarget",
+    "CudaTarget",
+    "MetalTarget",
+    "RocmTarget",
+    "Target",
+    "VulkanTarget",
+    "available_targets",
+    "get_target",
+    "register_target",
+]

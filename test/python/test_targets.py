@@ -23,7 +23,7 @@ def test_cpu_cross_triple():
 
 
 def test_unknown_target_lists_known_ones():
-    with pytest.raises(OptionError, match="unknown target 'tpu'; known targets: cpu"):
+    with pytest.raises(OptionError, match="unknown target 'tpu'; known targets: cpu, cuda, metal, rocm, vulkan"):
         get_target("tpu")
 
 

@@ -1,0 +1,50 @@
+"""The devices of this process: each IREE driver's default device, opened once and shared."""
+
+from __future__ import annotations
+
+import threading
+
+import iree.runtime as ireert
+
+from ..errors import GimletError
+
+_lock = threading.Lock()
+_devices: dict[str, ireert.HalDevice] = {}
+_unavailable: dict[str, str] = {}
+
+
+class DeviceError(GimletError):
+    """A device a bundle needs is not present, or failed to open."""
+
+
+def available_drivers() -> list[str]:
+    """Drivers compiled into this iree-base-runtime (a driver listed may still find no device)."""
+    return list(ireert.query_available_drivers())
+
+
+def open_device(driver: str) -> ireert.HalDevice:
+    """The default device of `driver`, opened on first use; DeviceError when there is none."""
+    with _lock:
+        if driver in _devices:
+            return _devices[driver]
+        if driver in _unavailable:
+            raise DeviceError(_unavailable[driver])
+        if driver not in available_drivers():
+            reason = f"the IREE runtime has no '{driver}' driver (it has: {', '.join(available_drivers())})"
+        else:
+            try:
+                device = ireert.get_device(driver, cache=False)
+            except (RuntimeError, ValueError) as error:
+                reason = f"no '{driver}' device could be opened: {str(error).splitlines()[0]}"
+            else:
+                _devices[driver] = device
+                return device
+        _unavailable[driver] = reason
+        raise DeviceError(reason)
+
+
+def try_open(driver: str) -> ireert.HalDevice | None:
+    try:
+        return open_device(driver)
+    except DeviceError:
+        return None

@@ -1,0 +1,196 @@
+"""Running a bundle: `gimlet.load(path)` → Session; `session.run(...)` → outputs by name.
+
+A session opens the bundle (checksums first), picks for every partition a
+module whose device is present, binds the shared weights, and runs the
+partitions in order. It runs no code from the bundle other than the IREE
+modules themselves, and it never imports the compiler.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+import iree.runtime as ireert
+import numpy as np
+
+from ..errors import GimletError
+from .bundle import BundleError, BundleFile
+from .devices import DeviceError, try_open
+
+
+class InputError(GimletError, ValueError):
+    """The inputs given to Session.run do not match the model's signature."""
+
+
+@dataclass(frozen=True)
+class TensorInfo:
+    """A model input or output: name, shape (None for a dimension fixed only at run time) and dtype."""
+
+    name: str
+    shape: tuple[int | None, ...]
+    dtype: np.dtype
+
+    @classmethod
+    def from_manifest(cls, entry: Mapping[str, Any]) -> "TensorInfo":
+        return cls(entry["name"], tuple(entry["shape"]), np.dtype(entry["dtype"]))
+
+    def __str__(self) -> str:
+        dims = ", ".join("?" if d is None else str(d) for d in self.shape)
+        return f"{self.name}: {self.dtype.name}[{dims}]"
+
+
+@dataclass
+class _LoadedPartition:
+    name: str
+    target: str
+    driver: str
+    invoker: ireert.FunctionInvoker
+    inputs: list[str]
+    outputs: list[str]
+
+
+class Session:
+    """A loaded bundle, ready to run. Create it with `gimlet.load(path)`."""
+
+    def __init__(self, path: str | os.PathLike, devices: Sequence[str] | None = None):
+        self.path = str(path)
+        self._bundle = BundleFile(path)
+        manifest = self._bundle.manifest
+        self.manifest = manifest
+        self.inputs = [TensorInfo.from_manifest(e) for e in manifest["inputs"]]
+        self.outputs = [TensorInfo.from_manifest(e) for e in manifest["outputs"]]
+        self._instance = ireert.VmInstance()
+        self._parameters = self._load_parameters(manifest.get("parameters"))
+        self._allowed = set(devices) if devices is not None else None
+        self._partitions = [self._load_partition(p) for p in manifest["partitions"]]
+
+    # -- loading -------------------------------------------------------------
+
+    def _load_parameters(self, parameters: Mapping[str, Any] | None):
+        if not parameters:
+            return None
+        index = ireert.ParameterIndex()
+        view = self._bundle.view(parameters["member"])
+        index.load_from_file_handle(ireert.FileHandle.wrap_memory(view), "irpa")
+        return index.create_provider(scope=parameters["scope"])
+
+    def _load_partition(self, partition: Mapping[str, Any]) -> _LoadedPartition:
+        modules = partition["modules"]
+        preferred = partition["target"]
+        order = [preferred] + [t for t in modules if t != preferred]
+        tried = []
+        for target in order:
+            module = modules[target]
+            driver = module["driver"]
+            if self._allowed is not None and target not in self._allowed and driver not in self._allowed:
+                tried.append(f"{target} (not in devices={sorted(self._allowed)})")
+                continue
+            device = try_open(driver)
+            if device is None:
+                tried.append(f"{target} (no {driver} device)")
+                continue
+            if target != preferred:
+                warnings.warn(
+                    f"gimlet: {self.path}: partition '{partition['name']}' placed on {preferred} runs on {target} instead "
+                    f"({tried[0]})",
+                    stacklevel=3,
+                )
+            return self._bind(partition, target, driver, device, module)
+        raise DeviceError(
+            f"{self.path}: partition '{partition['name']}' cannot run here: it has modules for "
+            f"{', '.join(modules)}, and none can run ({'; '.join(tried)}); run it where a "
+            f"{preferred} device exists, or recompile with --targets including one present here"
+        )
+
+    def _bind(self, partition, target, driver, device, module) -> _LoadedPartition:
+        program = ireert.VmModule.wrap_buffer(self._instance, self._bundle.view(module["member"]))
+        modules = [ireert.create_hal_module(self._instance, device)]
+        if self._parameters is not None:
+            modules.append(ireert.create_io_parameters_module(self._instance, self._parameters))
+        modules.append(program)
+        context = ireert.VmContext(self._instance, modules=modules)
+        function = program.lookup_function(partition["function"])
+        if function is None:
+            raise BundleError(f"{self.path}: module '{module['member']}' has no function '{partition['function']}'")
+        invoker = ireert.FunctionInvoker(context, device, function)
+        return _LoadedPartition(partition["name"], target, driver, invoker, list(partition["inputs"]), list(partition["outputs"]))
+
+    @property
+    def placement(self) -> dict[str, str]:
+        """Partition name → the target it runs on in this session."""
+        return {p.name: p.target for p in self._partitions}
+
+    # -- running -------------------------------------------------------------
+
+    def run(self, *args: Any, **kwargs: Any) -> dict[str, np.ndarray]:
+        """Run the model: `run({"x": array})`, `run(x)` (inputs in order), or `run(x=array)`."""
+        feeds = self._bind_inputs(args, kwargs)
+        values: dict[str, Any] = dict(feeds)
+        for partition in self._partitions:
+            result = partition.invoker(*[values[name] for name in partition.inputs])
+            results = result if isinstance(result, (list, tuple)) else [result]
+            for name, value in zip(partition.outputs, results):
+                values[name] = value
+        return {info.name: self._to_numpy(values[info.name], info) for info in self.outputs}
+
+    __call__ = run
+
+    def _bind_inputs(self, args: tuple, kwargs: dict) -> dict[str, np.ndarray]:
+        names = [info.name for info in self.inputs]
+        if len(args) == 1 and isinstance(args[0], Mapping) and not kwargs:
+            given = dict(args[0])
+        elif args and not kwargs:
+            if len(args) != len(names):
+                raise InputError(f"{self.path}: the model takes {len(names)} input(s) ({', '.join(names)}), got {len(args)}")
+            given = dict(zip(names, args))
+        else:
+            given = dict(kwargs)
+        missing = [n for n in names if n not in given]
+        unknown = [n for n in given if n not in names]
+        if missing or unknown:
+            problems = []
+            if missing:
+                problems.append(f"missing {', '.join(missing)}")
+            if unknown:
+                problems.append(f"unknown {', '.join(unknown)}")
+            raise InputError(f"{self.path}: {'; '.join(problems)}; the model's inputs are: {'; '.join(map(str, self.inputs))}")
+        return {info.name: self._check_input(info, given[info.name]) for info in self.inputs}
+
+    def _check_input(self, info: TensorInfo, value: Any) -> np.ndarray:
+        array = np.asarray(value)
+        if array.dtype != info.dtype:
+            raise InputError(
+                f"{self.path}: input '{info.name}' has dtype {array.dtype}, expected {info.dtype}; "
+                f"convert it with .astype(np.{info.dtype.name})"
+            )
+        shape_ok = array.ndim == len(info.shape) and all(d is None or d == s for d, s in zip(info.shape, array.shape))
+        if not shape_ok:
+            raise InputError(f"{self.path}: input '{info.name}' has shape {list(array.shape)}, expected {info}")
+        # Keep 0-d arrays 0-d: np.ascontiguousarray would make them 1-d.
+        return array if array.flags.c_contiguous else array.copy(order="C")
+
+    @staticmethod
+    def _to_numpy(value: Any, info: TensorInfo) -> np.ndarray:
+        array = np.asarray(value.to_host()) if hasattr(value, "to_host") else np.asarray(value)
+        if array.dtype != info.dtype:
+            if info.dtype == np.bool_:
+                array = array.astype(np.bool_)
+            elif array.dtype.itemsize == info.dtype.itemsize and array.dtype.kind in "iu" and info.dtype.kind in "iu":
+                array = array.view(info.dtype)  # IREE returns signless integers as signed
+        return array
+
+    def __repr__(self) -> str:
+        inputs = "; ".join(map(str, self.inputs))
+        outputs = "; ".join(map(str, self.outputs))
+        return f"<gimlet.Session {self.path} inputs=({inputs}) outputs=({outputs}) placement={self.placement}>"
+
+
+def load(path: str | os.PathLike, devices: Sequence[str] | None = None) -> Session:
+    """Open a .gimlet bundle for running. `devices` restricts which targets or drivers may be used."""
+    return Session(path, devices=devices)
+
+
+__all__ = ["DeviceError", "InputError", "Session", "TensorInfo", "load"]

@@ -1,0 +1,209 @@
+"""The bundle and the runtime: compile → save → load → run, integrity checks, input checks, no compiler needed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+
+import numpy as np
+import pytest
+from support import EXAMPLES, assert_close, reference_outputs
+
+import gimlet
+from gimlet.runtime import BundleError, DeviceError, InputError
+from gimlet.runtime.bundle import ALIGNMENT, MANIFEST
+
+import onnx
+
+
+@pytest.fixture(scope="module")
+def transformer_bundle(tmp_path_factory):
+    path = tmp_path_factory.mktemp("bundles") / "transformer.gimlet"
+    gimlet.compile(EXAMPLES / "transformer.onnx", targets=["cpu"]).save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def cnn_bundle(tmp_path_factory):
+    path = tmp_path_factory.mktemp("bundles") / "cnn.gimlet"
+    gimlet.compile(str(EXAMPLES / "cnn.onnx"), targets=["cpu"]).save(path)
+    return path
+
+
+def test_bundle_round_trip_matches_onnxruntime(transformer_bundle):
+    session = gimlet.load(transformer_bundle)
+    tokens = np.random.default_rng(3).integers(0, 100, (1, 16)).astype(np.int64)
+    outputs = session.run({"tokens": tokens})
+    expected = reference_outputs(onnx.load(str(EXAMPLES / "transformer.onnx")), {"tokens": tokens})
+    assert list(outputs) == ["hidden_states"]
+    assert_close(outputs["hidden_states"], expected[0])
+    # Positional and keyword calls give the same answer.
+    np.testing.assert_array_equal(session(tokens)["hidden_states"], outputs["hidden_states"])
+    np.testing.assert_array_equal(session.run(tokens=tokens)["hidden_states"], outputs["hidden_states"])
+
+
+def test_signature_is_described(transformer_bundle):
+    session = gimlet.load(transformer_bundle)
+    assert [(i.name, i.shape, i.dtype.name) for i in session.inputs] == [("tokens", (1, 16), "int64")]
+    assert [(o.name, o.shape, o.dtype.name) for o in session.outputs] == [("hidden_states", (1, 16, 64), "float32")]
+    assert session.placement == {"p0": "cpu"}
+
+
+def test_weights_are_stored_once_outside_the_modules(tmp_path):
+    bundle = gimlet.compile(EXAMPLES / "mlp.onnx", targets=["cpu", "vulkan"])
+    path = bundle.save(tmp_path / "mlp.gimlet")
+    weights = bundle.members["weights/model.irpa"]
+    modules = [data for name, data in bundle.members.items() if name.startswith("modules/")]
+    assert len(modules) == 2
+    # fc1's weight is 64x128 f32 = 32 kB; it is in the archive and in neither module.
+    weight_bytes = onnx.numpy_helper.to_array(
+        next(i for i in onnx.load(str(EXAMPLES / "mlp.onnx")).graph.initializer if i.name == "fc1_w")
+    ).tobytes()
+    assert weight_bytes in weights
+    assert all(weight_bytes[:4096] not in module for module in modules)
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+    assert names.count("weights/model.irpa") == 1
+
+
+def test_manifest_contents(cnn_bundle):
+    with zipfile.ZipFile(cnn_bundle) as archive:
+        manifest = json.loads(archive.read(MANIFEST))
+    assert manifest["format"] == "gimlet-bundle" and manifest["format_version"] == 1
+    assert manifest["compiler"]["gimlet"] == gimlet.__version__
+    assert manifest["inputs"] == [{"name": "image", "shape": [1, 3, 32, 32], "dtype": "float32"}]
+    partition = manifest["partitions"][0]
+    assert partition["modules"]["cpu"]["member"] == "modules/p0.cpu.vmfb"
+    assert set(manifest["members"]) == {"modules/p0.cpu.vmfb", "weights/model.irpa"}
+    assert all(len(entry["sha256"]) == 64 for entry in manifest["members"].values())
+
+
+def test_members_are_aligned_and_stored(cnn_bundle):
+    data = cnn_bundle.read_bytes()
+    with zipfile.ZipFile(cnn_bundle) as archive:
+        for info in archive.infolist():
+            assert info.compress_type == zipfile.ZIP_STORED
+            name_length, extra_length = int.from_bytes(data[info.header_offset + 26 : info.header_offset + 28], "little"), int.from_bytes(
+                data[info.header_offset + 28 : info.header_offset + 30], "little"
+            )
+            start = info.header_offset + 30 + name_length + extra_length
+            assert start % ALIGNMENT == 0, info.filename
+
+
+def _rewrite(source, destination, edit):
+    """Copy a bundle, letting `edit(name, data, manifest)` change members; returns the destination."""
+    with zipfile.ZipFile(source) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    manifest = json.loads(members.pop(MANIFEST))
+    members = edit(members, manifest)
+    with zipfile.ZipFile(destination, "w") as archive:
+        archive.writestr(MANIFEST, json.dumps(manifest))
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return destination
+
+
+def test_flipped_byte_is_refused(cnn_bundle, tmp_path):
+    data = bytearray(cnn_bundle.read_bytes())
+    with zipfile.ZipFile(cnn_bundle) as archive:
+        info = archive.getinfo("modules/p0.cpu.vmfb")
+    data[info.header_offset + 30 + len(info.filename) + len(info.extra) + 1000] ^= 0xFF
+    broken = tmp_path / "flipped.gimlet"
+    broken.write_bytes(bytes(data))
+    with pytest.raises(BundleError, match="member 'modules/p0.cpu.vmfb' fails its SHA-256 check"):
+        gimlet.load(broken)
+
+
+def test_missing_member_is_refused(cnn_bundle, tmp_path):
+    def drop_weights(members, manifest):
+        members.pop("weights/model.irpa")
+        return members
+
+    broken = _rewrite(cnn_bundle, tmp_path / "missing.gimlet", drop_weights)
+    with pytest.raises(BundleError, match="member 'weights/model.irpa' named in the manifest is missing"):
+        gimlet.load(broken)
+
+
+def test_wrong_format_version_is_refused(cnn_bundle, tmp_path):
+    def bump(members, manifest):
+        manifest["format_version"] = 99
+        return members
+
+    with pytest.raises(BundleError, match="bundle format version 99 is not supported by this runtime"):
+        gimlet.load(_rewrite(cnn_bundle, tmp_path / "future.gimlet", bump))
+
+
+def test_foreign_file_is_refused(tmp_path):
+    path = tmp_path / "model.gimlet"
+    path.write_bytes(b"definitely not a zip file")
+    with pytest.raises(BundleError, match="not a gimlet bundle"):
+        gimlet.load(path)
+    other = tmp_path / "other.gimlet"
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr("manifest.json", json.dumps({"format": "something-else"}))
+    with pytest.raises(BundleError, match="format is 'something-else'"):
+        gimlet.load(other)
+
+
+@pytest.mark.parametrize("name", ["../escape.vmfb", "/etc/passwd", "modules/../../x", "C:\\evil.dll"])
+def test_path_escaping_member_is_refused(cnn_bundle, tmp_path, name):
+    def add_escape(members, manifest):
+        members[name] = b"payload"
+        return members
+
+    with pytest.raises(BundleError, match="unsafe path"):
+        gimlet.load(_rewrite(cnn_bundle, tmp_path / "escape.gimlet", add_escape))
+
+
+def test_input_errors_are_clear(cnn_bundle):
+    session = gimlet.load(cnn_bundle)
+    good = np.zeros((1, 3, 32, 32), np.float32)
+    with pytest.raises(InputError, match="missing image; .*inputs are: image: float32\\[1, 3, 32, 32\\]"):
+        session.run({})
+    with pytest.raises(InputError, match="unknown picture"):
+        session.run({"image": good, "picture": good})
+    with pytest.raises(InputError, match="input 'image' has dtype float64, expected float32; convert it with .astype"):
+        session.run({"image": good.astype(np.float64)})
+    with pytest.raises(InputError, match="input 'image' has shape \\[1, 3, 16, 16\\], expected image: float32\\[1, 3, 32, 32\\]"):
+        session.run({"image": np.zeros((1, 3, 16, 16), np.float32)})
+    with pytest.raises(InputError, match="takes 1 input"):
+        session.run(good, good)
+
+
+def test_missing_device_falls_back_with_one_warning(tmp_path):
+    path = gimlet.compile(EXAMPLES / "mlp.onnx", targets=["cuda", "cpu"]).save(tmp_path / "mlp.gimlet")
+    with pytest.warns(UserWarning, match="partition 'p0' placed on cuda runs on cpu instead") as caught:
+        session = gimlet.load(path)
+    assert len(caught) == 1
+    assert session.placement == {"p0": "cpu"}
+    x = np.random.default_rng(0).standard_normal((4, 64)).astype(np.float32)
+    expected = reference_outputs(onnx.load(str(EXAMPLES / "mlp.onnx")), {"x": x})[0]
+    assert_close(session.run(x)["probabilities"], expected)
+
+
+def test_no_runnable_module_names_the_target(tmp_path):
+    path = gimlet.compile(EXAMPLES / "mlp.onnx", targets=["cuda"]).save(tmp_path / "cuda-only.gimlet")
+    with pytest.raises(DeviceError, match="partition 'p0' cannot run here: it has modules for cuda.*run it where a cuda device exists"):
+        gimlet.load(path)
+    with pytest.raises(DeviceError, match="not in devices"):
+        gimlet.load(path, devices=["cpu"])
+
+
+def test_runtime_runs_without_the_compiler(cnn_bundle):
+    """The runtime imports neither iree.compiler nor onnx nor gimlet.compiler."""
+    script = f"""
+import sys
+for blocked in ("iree.compiler", "onnx", "gimlet.compiler", "gimlet.passes", "gimlet.dialects"):
+    sys.modules[blocked] = None
+import numpy as np
+import gimlet.runtime
+session = gimlet.load({str(cnn_bundle)!r})
+out = session.run(np.zeros((1, 3, 32, 32), np.float32))
+assert out["logits"].shape == (1, 10)
+print("ok")
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"

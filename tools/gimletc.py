@@ -1,0 +1,199 @@
+"""gimletc: compile a model into a .gimlet bundle.
+
+    gimletc model.onnx                              # host CPU, writes model.gimlet beside the model
+    gimletc model.onnx --targets cuda:arch=sm_90,cpu -o model.gimlet
+    gimletc model.onnx --input-shape x=1,3,224,224 --save-temps temps/
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from rich.console import Console
+
+from ..errors import GimletError, OptionError
+from ..targets import available_targets
+
+EPILOG = """\
+targets:
+  A target is NAME[:KEY=VALUE,...]; give several separated by commas or by
+  repeating --targets. Each gets its own IREE module in the bundle; the
+  weights are stored once. Known targets (see --list-targets for options):
+  {targets}.
+
+examples:
+  gimletc examples/cnn.onnx
+  gimletc model.onnx --targets cpu:triple=aarch64-linux-gnu -o edge.gimlet
+  GIMLET_SAVE_TEMPS=temps gimletc model.onnx     # keep every intermediate
+
+exit status: 0 on success, 1 on a compile error (one line on stderr), 2 on bad usage.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gimletc",
+        description="Compile an ONNX model into a .gimlet bundle: IREE modules per target plus the weights, once.",
+        epilog=EPILOG.format(targets=", ".join(sorted(available_targets()))),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("model", nargs="?", help="the model to compile (.onnx)")
+    parser.add_argument("-o", "--output", help="bundle to write (default: the model's path with .gimlet)")
+    parser.add_argument(
+        "-t", "--targets", action="append", default=None, metavar="TARGETS",
+        help="comma-separated targets, e.g. cpu or cuda:arch=sm_90,cpu (default: cpu)",
+    )
+    parser.add_argument(
+        "--input-shape", action="append", default=[], metavar="NAME=D0,D1,...",
+        help="fix the shape of an input (replaces symbolic dimensions); repeatable",
+    )
+    parser.add_argument("--save-temps", metavar="DIR", help="keep every intermediate (IR after each pass, iree-compile command lines) in DIR")
+    parser.add_argument("--iree-flag", action="append", default=[], metavar="FLAG", help="extra flag for every iree-compile run; repeatable")
+    parser.add_argument("--list-targets", action="store_true", help="list the known targets and their options, then exit")
+    verbosity = parser.add_mutually_exclusive_group()
+    verbosity.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    verbosity.add_argument("-v", "--verbose", action="store_true", help="also print the native-coverage report and the targets' IREE flags")
+    parser.add_argument("--traceback", action="store_true", help="on an internal error, print the Python traceback (for bug reports)")
+    return parser
+
+
+def parse_targets(values: list[str] | None) -> list[str]:
+    """Split comma-separated target specs; a comma starts a new target unless it continues KEY=VALUE options."""
+    specs: list[str] = []
+    for value in values or ["cpu"]:
+        for part in value.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if "=" in part and ":" not in part and specs:
+                specs[-1] += "," + part  # an option of the previous target: cpu:cpu=x,features=y
+            else:
+                specs.append(part)
+    return specs
+
+
+def parse_shapes(values: list[str]) -> dict[str, list[int]]:
+    shapes = {}
+    for value in values:
+        name, equals, dims = value.partition("=")
+        try:
+            shapes[name] = [int(d) for d in dims.split(",") if d.strip()]
+        except ValueError:
+            raise OptionError(f"--input-shape '{value}' must be NAME=D0,D1,... with integer dimensions") from None
+        if not equals or not name:
+            raise OptionError(f"--input-shape '{value}' must be NAME=D0,D1,...")
+    return shapes
+
+
+class ConsoleProgress:
+    """Shows each long step with a spinner (on a terminal) or a line (in logs), with its duration."""
+
+    def __init__(self, console: Console, quiet: bool):
+        self.console = console
+        self.quiet = quiet
+
+    @contextmanager
+    def step(self, description: str) -> Iterator[None]:
+        if self.quiet:
+            yield
+            return
+        started = time.perf_counter()
+        if self.console.is_terminal:
+            with self.console.status(f"{description} ..."):
+                yield
+        else:
+            yield
+        self.console.print(f"  {description:<40} {time.perf_counter() - started:6.2f} s", highlight=False)
+
+
+def list_targets(console: Console) -> None:
+    for name, cls in sorted(available_targets().items()):
+        console.print(f"[bold]{name}[/bold]  (runtime driver: {cls.DRIVER})")
+        for option, description in cls.OPTIONS.items():
+            console.print(f"    {name}:{option}=...  {description}", highlight=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    console = Console(stderr=False, soft_wrap=True)
+    if args.list_targets:
+        list_targets(console)
+        return 0
+    if not args.model:
+        parser.error("the model to compile is required")
+    try:
+        return _compile(args, console)
+    except GimletError as error:
+        print(f"gimletc: error: {_one_line(error)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("gimletc: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # an internal error: one line, the traceback only on request
+        if args.traceback:
+            traceback.print_exc()
+        print(f"gimletc: internal error: {type(error).__name__}: {_one_line(error)} (rerun with --traceback and report it)", file=sys.stderr)
+        return 1
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
+
+
+def _compile(args: argparse.Namespace, console: Console) -> int:
+    from ..compiler.api import compile as compile_model
+    from ..compiler.options import CompileOptions
+
+    from ..targets import get_target
+
+    model = Path(args.model)
+    output = Path(args.output) if args.output else model.with_suffix(".gimlet")
+    for spec in parse_targets(args.targets):
+        get_target(spec)  # fail on a bad target before any work
+    options = CompileOptions(
+        targets=parse_targets(args.targets),
+        input_shapes=parse_shapes(args.input_shape),
+        save_temps=Path(args.save_temps) if args.save_temps else None,
+        extra_iree_flags=list(args.iree_flag),
+    )
+    if not args.quiet:
+        console.print(f"gimletc: compiling {model} for {', '.join(options.targets)}", highlight=False)
+    started = time.perf_counter()
+    bundle = compile_model(model, targets=options.targets, options=options, progress=ConsoleProgress(console, args.quiet))
+    bundle.save(output)
+    elapsed = time.perf_counter() - started
+    if args.verbose:
+        _print_details(console, bundle)
+    if not args.quiet:
+        sizes = {name: len(data) for name, data in bundle.members.items()}
+        weights = sum(size for name, size in sizes.items() if name.startswith("weights/"))
+        modules = len(sizes) - (1 if weights else 0)
+        console.print(
+            f"gimletc: wrote {output} ({output.stat().st_size / 1024:.0f} kB: {modules} module(s), "
+            f"weights {weights / 1024:.0f} kB) in {elapsed:.1f} s",
+            highlight=False,
+        )
+    return 0
+
+
+def _print_details(console: Console, bundle) -> None:
+    coverage = bundle.manifest.get("coverage", {})
+    native, foreign = coverage.get("native", {}), coverage.get("foreign", {})
+    total = sum(native.values()) + sum(foreign.values())
+    console.print(f"native coverage: {sum(native.values())} of {total} ops", highlight=False)
+    for name, count in sorted(foreign.items()):
+        console.print(f"  foreign {count:4d}  {name}", highlight=False)
+    for partition in bundle.partitions:
+        for target, module in partition["modules"].items():
+            console.print(f"{partition['name']} on {module['target']}: iree-compile {' '.join(module['flags'])}", highlight=False)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
