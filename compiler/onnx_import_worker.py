@@ -71,7 +71,9 @@ def main(model_path: str, output_path: str, error_path: str, params_path: str | 
                 param_path=params_path,
                 input_index_threshold=None,
             )
-            importer = WeightImporter.define_function(info.main_graph, module.operation, param_data)
+            importer = IREENodeImporter.define_function(info.main_graph, module.operation, param_data)
+            # define_function constructs an IREENodeImporter by name, not cls(...); adopt it.
+            importer.__class__ = WeightImporter
         else:
             importer = onnx_importer.NodeImporter.define_function(info.main_graph, module.operation)
         importer.import_all()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from iree.compiler import ir, passmanager
 
-from ...dialects import is_gimlet
+from ...dialects import is_gimlet, location_name
 from ..base import ModulePass, PassFailure, apply_patterns, register_pass
 from . import contraction, data_movement, elementwise, normalization, reduction
 from .foreign import inline_foreign_ops
@@ -17,21 +17,42 @@ PATTERNS = [
     *data_movement.PATTERNS,
 ]
 
-#: torch-mlir's lowering of the torch ops that foreign regions held.
-TORCH_TO_LINALG = "builtin.module(torch-backend-to-linalg-on-tensors-backend-pipeline)"
+#: torch-mlir's lowering of the torch ops that foreign regions held: its
+#: torch-backend-to-linalg-on-tensors-backend-pipeline without the final contract
+#: check, which rejects the util.global ops that hold a model's parameters.
+#: Leftover torch ops are reported by `_check_lowered` instead, by node.
+TORCH_TO_LINALG = (
+    "builtin.module("
+    "func.func(convert-torch-to-tmtensor, convert-torch-to-tensor, convert-torch-to-linalg, "
+    "convert-torch-to-scf, convert-torch-to-arith, convert-torch-to-tensor), "
+    "convert-torch-conversion-to-mlprogram, "
+    "func.func(memref-expand, canonicalize, resolve-shaped-type-result-dims, cse), "
+    "torch-func-backend-type-conversion, "
+    "func.func(torch-finalizing-backend-type-conversion))"
+)
 
 
-def _has_torch_ops(module: ir.Module) -> bool:
+def _torch_ops(module: ir.Module) -> list[ir.Operation]:
     found = []
 
     def visit(op):
         if op.name.startswith("torch.") or op.name.startswith("torch_c."):
-            found.append(op.name)
-            return ir.WalkResult.INTERRUPT
+            found.append(op)
         return ir.WalkResult.ADVANCE
 
     module.operation.walk(visit)
-    return bool(found)
+    return found
+
+
+def _check_lowered(module: ir.Module) -> None:
+    """torch-mlir leaves ops it cannot lower in place; name the first one and its node."""
+    leftovers = [op for op in _torch_ops(module) if not op.name.startswith(("torch.constant.", "torch_c."))]
+    if leftovers:
+        op = leftovers[0]
+        raise PassFailure(
+            f"torch-mlir cannot lower {op.name} (node '{location_name(op.location)}') to linalg"
+            + (f", nor {len(leftovers) - 1} more op(s)" if len(leftovers) > 1 else "")
+        )
 
 
 @register_pass
@@ -59,6 +80,7 @@ class LowerToLinalg(ModulePass):
         if left:
             raise PassFailure(f"no lowering for {left[0].name} at {left[0].location}")
         inline_foreign_ops(module)
-        if _has_torch_ops(module):
+        if _torch_ops(module):
             passmanager.PassManager.parse(TORCH_TO_LINALG).run(module.operation)
+            _check_lowered(module)
         passmanager.PassManager.parse("builtin.module(canonicalize,cse)").run(module.operation)

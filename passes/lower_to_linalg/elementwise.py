@@ -90,7 +90,7 @@ def _float_fn(op: Elementwise, a: ir.Value, b: ir.Value | None) -> ir.Value:
         return _gelu(a, approximate)
     if fn == "leaky_relu":
         positive = arith.cmpf(arith.CmpFPredicate.OGT, a, scalar(0.0, t))
-        return arith.select(positive, a, arith.mulf(a, scalar(op.float("alpha"), t)))
+        return arith.select(positive, a, arith.mulf(a, scalar(op.float("alpha", 0.01), t)))
     if fn == "clamp":
         return _clamp(op, a, arith.maximumf, arith.minimumf)
     raise ValueError(f"no float lowering for fn '{fn}'")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from iree.compiler import ir
 
-from ...dialects import Elementwise
+from ...dialects import FUNCTIONS, Elementwise
 from ...dialects.base import is_float
 from ..base import NoMatch
 from .pattern import RaisePattern, TorchOp, cast_to, scalar_tensor
@@ -59,6 +59,7 @@ BINARY_SCALAR = {
 }
 
 COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge")
+BOOL_ARITHMETIC = {"add": "or", "mul": "and", "max": "or", "min": "and"}
 
 
 def _compute_type(fn: str, operands: list[ir.Value], result: ir.RankedTensorType) -> ir.Type:
@@ -77,6 +78,12 @@ def elementwise(fn: str, operands: list[ir.Value], result: ir.RankedTensorType, 
         compute = ir.IntegerType.get_signless(1)
     else:
         compute = _compute_type(fn, operands, result)
+    if str(compute) == "i1" and fn in BOOL_ARITHMETIC:
+        # torch's arithmetic on bools is logical: True + True is True, not a wrapped 0.
+        fn = BOOL_ARITHMETIC[fn]
+    if FUNCTIONS[fn].kind == "float" and not is_float(compute):
+        # e.g. pow or floor of integer tensors: gimlet defines these for floats only.
+        raise NoMatch(f"{fn} computed in {compute}, and gimlet's {fn} takes floats only")
     operands = [cast_to(v, compute) for v in operands]
     value = Elementwise.build(fn, operands, **attributes).result
     return cast_to(value, result.element_type)
@@ -117,7 +124,18 @@ class RaiseBinaryScalar(RaisePattern):
 
     def raise_op(self, op: TorchOp):
         tensor = op.tensor(0)
-        scalar = scalar_tensor(op.number(1), tensor.type.element_type if BINARY_SCALAR[op.name] in COMPARISONS else op.result_type().element_type)
+        number = op.number(1)
+        if BINARY_SCALAR[op.name] in COMPARISONS:
+            # torch compares in the promoted type: an integer or bool tensor against a float
+            # scalar compares as floats, a bool tensor against an int scalar as integers.
+            element = tensor.type.element_type
+            if not is_float(element) and isinstance(number, float):
+                element = ir.F32Type.get()
+            elif str(element) == "i1" and not isinstance(number, bool):
+                element = ir.IntegerType.get_signless(64)
+        else:
+            element = op.result_type().element_type
+        scalar = scalar_tensor(number, element)
         return [elementwise(BINARY_SCALAR[op.name], [tensor, scalar], op.result_type())]
 
 
@@ -167,6 +185,44 @@ class RaiseClamp(RaisePattern):
         return [elementwise("clamp", [op.tensor(0)], op.result_type(), **bounds)]
 
 
+class RaiseClampTensor(RaisePattern):
+    """clamp.Tensor (ONNX Clip: bounds are tensors) = min(max(x, low), high), each bound optional."""
+
+    ROOTS = ("torch.aten.clamp.Tensor",)
+
+    def raise_op(self, op: TorchOp):
+        result = op.result_type()
+        value = op.tensor(0)
+        low, high = op.optional_tensor(1), op.optional_tensor(2)
+        if low is None and high is None:
+            raise NoMatch("clamp without bounds")
+        if low is not None:
+            value = elementwise("max", [value, low], result)
+        if high is not None:
+            value = elementwise("min", [value, high], result)
+        return [value]
+
+
+BITWISE_BOOL = {
+    "torch.aten.bitwise_not": "not",
+    "torch.aten.bitwise_and.Tensor": "and",
+    "torch.aten.bitwise_or.Tensor": "or",
+    "torch.aten.bitwise_xor.Tensor": "xor",
+}
+
+
+class RaiseBitwiseBool(RaisePattern):
+    """bitwise not/and/or/xor of bool tensors are the logical ops (torch-mlir imports ONNX Not and Or so)."""
+
+    ROOTS = tuple(BITWISE_BOOL)
+
+    def raise_op(self, op: TorchOp):
+        operands = [op.tensor(i) for i in range(op.num_operands)]
+        if any(str(v.type.element_type) != "i1" for v in operands) or str(op.result_type().element_type) != "i1":
+            raise NoMatch("bitwise ops of integers have no gimlet op yet")
+        return [elementwise(BITWISE_BOOL[op.name], operands, op.result_type())]
+
+
 class RaiseLeakyRelu(RaisePattern):
     ROOTS = ("torch.aten.leaky_relu",)
 
@@ -212,6 +268,8 @@ PATTERNS = [
     RaiseBinaryScalar(),
     RaiseAddSub(),
     RaiseClamp(),
+    RaiseClampTensor(),
+    RaiseBitwiseBool(),
     RaiseLeakyRelu(),
     RaiseWhere(),
     RaiseCast(),

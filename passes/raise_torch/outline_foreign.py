@@ -45,9 +45,21 @@ def outline_foreign_ops(block: ir.Block) -> int:
         elif not (is_free(op) or is_glue(op)) and runs[-1]:
             runs.append([])
     runs = [run for run in runs if run]
+    outlined = 0
     for run in runs:
-        _outline(run)
-    return len(runs)
+        if _is_dead(run):
+            # Value semantics (the torch backend contract): unused results mean no effect at all.
+            for op in reversed(run):
+                op.erase()
+        else:
+            _outline(run)
+            outlined += 1
+    return outlined
+
+
+def _is_dead(cluster: list[ir.Operation]) -> bool:
+    members = set(cluster)
+    return all(u.owner in members for op in cluster for r in op.results for u in r.uses)
 
 
 def _outline(cluster: list[ir.Operation]) -> None:
@@ -106,7 +118,8 @@ def _outline(cluster: list[ir.Operation]) -> None:
                 yielded.append(cast.results[0])
             else:
                 yielded.append(output)
-        Yield.build(yielded)
+        # The yield reads non-tensor outputs directly: it must keep reading them.
+        inner_users.append(Yield.build(yielded).operation)
     for output, replacement in zip(outputs, outside):
         output.replace_all_uses_except(replacement, inner_users)
 

@@ -76,8 +76,9 @@ def _spatial(values: list[int], count: int, default: list[int] | None = None) ->
 
 
 def _padding(values: list[int], count: int) -> list[int]:
-    """Low then high padding per spatial axis; torch-mlir passes asymmetric ONNX pads as 2n entries."""
-    if len(values) == 2 * count and count > 1:
+    """Low then high padding per spatial axis; torch-mlir passes asymmetric ONNX pads as 2n entries
+    (1-d pools too: avg_pool1d padding [1, 2] is low 1, high 2)."""
+    if len(values) == 2 * count:
         return values
     symmetric = _spatial(values, count)
     return symmetric + symmetric

@@ -1,0 +1,171 @@
+// RUN: gimlet-opt --gimlet-raise-torch --gimlet-verify %s | FileCheck %s
+
+// Tests of how gimlet-raise-torch wraps unraised torch ops in gimlet.foreign
+// regions: region boundaries, merging, cloned constants, non-tensor values.
+
+// An op without a pattern (cumsum) is wrapped whole in a gimlet.foreign: a
+// builtin tensor operand and result, torch_c conversions inside at the
+// boundary, its constants cloned in, and nothing of torch left outside.
+// CHECK-LABEL: func.func @cumsum
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK-NEXT: %[[F:.*]] = "gimlet.foreign"(%[[X]]) ({
+// CHECK-NEXT: ^bb0(%[[ARG:[^:]*]]: tensor<2x3xf32>):
+// CHECK-NEXT: %[[T:.*]] = torch_c.from_builtin_tensor %[[ARG]] : tensor<2x3xf32> -> !torch.vtensor<[2,3],f32>
+// CHECK-NEXT: %[[INT1:.*]] = torch.constant.int 1
+// CHECK-NEXT: %[[NONE:.*]] = torch.constant.none
+// CHECK-NEXT: %[[C:.*]] = torch.aten.cumsum %[[T]], %[[INT1]], %[[NONE]] : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
+// CHECK-NEXT: %[[B:.*]] = torch_c.to_builtin_tensor %[[C]] : !torch.vtensor<[2,3],f32> -> tensor<2x3xf32>
+// CHECK-NEXT: "gimlet.yield"(%[[B]]) : (tensor<2x3xf32>) -> ()
+// CHECK-NEXT: }) : (tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK-NEXT: return %[[F]] : tensor<2x3xf32>
+func.func @cumsum(%x: !torch.vtensor<[2,3],f32>) -> !torch.vtensor<[2,3],f32> {
+  %int1 = torch.constant.int 1
+  %none = torch.constant.none
+  %0 = torch.aten.cumsum %x, %int1, %none : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
+  return %0 : !torch.vtensor<[2,3],f32>
+}
+
+// Two adjacent foreign ops (cumsum then flip) share ONE region; the value
+// between them stays a torch value inside, only the last result is yielded.
+// CHECK-LABEL: func.func @adjacent
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
+// CHECK-NEXT: %[[F:.*]] = "gimlet.foreign"(%[[X]]) ({
+// CHECK-NEXT: ^bb0(%[[ARG:[^:]*]]: tensor<2x3xf32>):
+// CHECK-NEXT: %[[T:.*]] = torch_c.from_builtin_tensor %[[ARG]]
+// CHECK: %[[C:.*]] = torch.aten.cumsum %[[T]]
+// CHECK-NOT: torch_c
+// CHECK: %[[FL:.*]] = torch.aten.flip %[[C]]
+// CHECK-NEXT: %[[B:.*]] = torch_c.to_builtin_tensor %[[FL]]
+// CHECK-NEXT: "gimlet.yield"(%[[B]]) : (tensor<2x3xf32>) -> ()
+// CHECK-NEXT: }) : (tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK-NEXT: return %[[F]]
+// CHECK-NOT: gimlet.foreign
+func.func @adjacent(%x: !torch.vtensor<[2,3],f32>) -> !torch.vtensor<[2,3],f32> {
+  %int1 = torch.constant.int 1
+  %none = torch.constant.none
+  %dims = torch.prim.ListConstruct %int1 : (!torch.int) -> !torch.list<int>
+  %0 = torch.aten.cumsum %x, %int1, %none : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
+  %1 = torch.aten.flip %0, %dims : !torch.vtensor<[2,3],f32>, !torch.list<int> -> !torch.vtensor<[2,3],f32>
+  return %1 : !torch.vtensor<[2,3],f32>
+}
+
+// Foreign ops separated by a native op (relu) get TWO regions, each with its
+// own clone of the shared constant; relu reads the first region's result and
+// the second region reads relu's result, with no conversion in between.
+// CHECK-LABEL: func.func @separated
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
+// CHECK-NEXT: %[[F0:.*]] = "gimlet.foreign"(%[[X]]) ({
+// CHECK: torch.constant.int 1
+// CHECK: torch.aten.cumsum
+// CHECK-NOT: torch.aten.flip
+// CHECK: "gimlet.yield"
+// CHECK-NEXT: }) : (tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK-NEXT: %[[R:.*]] = "gimlet.elementwise"(%[[F0]]) {fn = "relu"}
+// CHECK-NEXT: %[[F1:.*]] = "gimlet.foreign"(%[[R]]) ({
+// CHECK: torch.constant.int 1
+// CHECK: torch.aten.flip
+// CHECK: "gimlet.yield"
+// CHECK-NEXT: }) : (tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK-NEXT: return %[[F1]]
+func.func @separated(%x: !torch.vtensor<[2,3],f32>) -> !torch.vtensor<[2,3],f32> {
+  %int1 = torch.constant.int 1
+  %none = torch.constant.none
+  %dims = torch.prim.ListConstruct %int1 : (!torch.int) -> !torch.list<int>
+  %0 = torch.aten.cumsum %x, %int1, %none : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
+  %1 = torch.aten.relu %0 : !torch.vtensor<[2,3],f32> -> !torch.vtensor<[2,3],f32>
+  %2 = torch.aten.flip %1, %dims : !torch.vtensor<[2,3],f32>, !torch.list<int> -> !torch.vtensor<[2,3],f32>
+  return %2 : !torch.vtensor<[2,3],f32>
+}
+
+// native → foreign → native: the foreign region takes relu's builtin result
+// directly and exp takes the region's result directly; no torch_c op (or any
+// torch op) remains outside the region.
+// CHECK-LABEL: func.func @native_foreign_native
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
+// CHECK-NEXT: %[[R:.*]] = "gimlet.elementwise"(%[[X]]) {fn = "relu"}
+// CHECK-NEXT: %[[F:.*]] = "gimlet.foreign"(%[[R]]) ({
+// CHECK: torch.aten.cumsum
+// CHECK: "gimlet.yield"
+// CHECK-NEXT: }) : (tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK-NEXT: %[[E:.*]] = "gimlet.elementwise"(%[[F]]) {fn = "exp"}
+// CHECK-NEXT: return %[[E]]
+func.func @native_foreign_native(%x: !torch.vtensor<[2,3],f32>) -> !torch.vtensor<[2,3],f32> {
+  %int1 = torch.constant.int 1
+  %none = torch.constant.none
+  %0 = torch.aten.relu %x : !torch.vtensor<[2,3],f32> -> !torch.vtensor<[2,3],f32>
+  %1 = torch.aten.cumsum %0, %int1, %none : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
+  %2 = torch.aten.exp %1 : !torch.vtensor<[2,3],f32> -> !torch.vtensor<[2,3],f32>
+  return %2 : !torch.vtensor<[2,3],f32>
+}
+
+// A region yields every result used outside it: the first cumsum feeds the
+// second inside and relu outside, so the region has two results.
+// CHECK-LABEL: func.func @foreign_two_results_used
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
+// CHECK-NEXT: %[[F:.*]]:2 = "gimlet.foreign"(%[[X]]) ({
+// CHECK: %[[C0:.*]] = torch.aten.cumsum
+// CHECK: %[[C1:.*]] = torch.aten.cumsum %[[C0]]
+// CHECK-DAG: %[[B0:.*]] = torch_c.to_builtin_tensor %[[C0]]
+// CHECK-DAG: %[[B1:.*]] = torch_c.to_builtin_tensor %[[C1]]
+// CHECK: "gimlet.yield"(%[[B0]], %[[B1]]) : (tensor<2x3xf32>, tensor<2x3xf32>) -> ()
+// CHECK-NEXT: }) : (tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>)
+// CHECK-NEXT: %[[R:.*]] = "gimlet.elementwise"(%[[F]]#0) {fn = "relu"}
+// CHECK-NEXT: return %[[F]]#1, %[[R]]
+func.func @foreign_two_results_used(%x: !torch.vtensor<[2,3],f32>) -> (!torch.vtensor<[2,3],f32>, !torch.vtensor<[2,3],f32>) {
+  %int1 = torch.constant.int 1
+  %none = torch.constant.none
+  %0 = torch.aten.cumsum %x, %int1, %none : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
+  %1 = torch.aten.cumsum %0, %int1, %none : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
+  %2 = torch.aten.relu %0 : !torch.vtensor<[2,3],f32> -> !torch.vtensor<[2,3],f32>
+  return %1, %2 : !torch.vtensor<[2,3],f32>, !torch.vtensor<[2,3],f32>
+}
+
+// A non-tensor value (the !torch.int of aten.dim) crosses from one region to
+// another: the first region yields the int itself (not a conversion), the
+// second takes it as a !torch.int block argument.
+// CHECK-LABEL: func.func @int_across
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
+// CHECK-NEXT: %[[F0:.*]] = "gimlet.foreign"(%[[X]]) ({
+// CHECK: %[[D:.*]] = torch.aten.dim
+// CHECK-NEXT: "gimlet.yield"(%[[D]]) : (!torch.int) -> ()
+// CHECK-NEXT: }) : (tensor<2x3xf32>) -> !torch.int
+// CHECK-NEXT: %[[R:.*]] = "gimlet.elementwise"(%[[X]]) {fn = "relu"}
+// CHECK-NEXT: %[[F1:.*]] = "gimlet.foreign"(%[[F0]], %[[R]]) ({
+// CHECK-NEXT: ^bb0(%[[N:[^:]*]]: !torch.int, %[[T:[^:]*]]: tensor<2x3xf32>):
+// CHECK: %[[S:.*]] = torch.aten.sub.int %[[N]],
+// CHECK: torch.aten.cumsum {{.*}}, %[[S]],
+// CHECK: "gimlet.yield"
+// CHECK-NEXT: }) : (!torch.int, tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK-NEXT: return %[[F1]]
+func.func @int_across(%x: !torch.vtensor<[2,3],f32>) -> !torch.vtensor<[2,3],f32> {
+  %int1 = torch.constant.int 1
+  %none = torch.constant.none
+  %0 = torch.aten.dim %x : !torch.vtensor<[2,3],f32> -> !torch.int
+  %1 = torch.aten.relu %x : !torch.vtensor<[2,3],f32> -> !torch.vtensor<[2,3],f32>
+  %2 = torch.aten.sub.int %0, %int1 : !torch.int, !torch.int -> !torch.int
+  %3 = torch.aten.cumsum %1, %2, %none : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
+  return %3 : !torch.vtensor<[2,3],f32>
+}
+
+// Non-tensor function arguments and results keep their torch types; they enter
+// foreign regions as operands. An add.Tensor whose alpha is an argument, not
+// a constant, stays foreign.
+// CHECK-LABEL: func.func @non_tensor_args
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>, %[[DIM:.*]]: !torch.int, %[[ALPHA:.*]]: !torch.float) -> (tensor<2x3xf32>, !torch.int)
+// CHECK-NEXT: %[[F0:.*]] = "gimlet.foreign"(%[[X]], %[[DIM]]) ({
+// CHECK-NEXT: ^bb0(%[[A0:[^:]*]]: tensor<2x3xf32>, %[[A1:[^:]*]]: !torch.int):
+// CHECK: torch.aten.cumsum {{.*}}, %[[A1]],
+// CHECK: }) : (tensor<2x3xf32>, !torch.int) -> tensor<2x3xf32>
+// CHECK-NEXT: %[[R:.*]] = "gimlet.elementwise"(%[[F0]]) {fn = "relu"}
+// CHECK-NEXT: %[[F1:.*]] = "gimlet.foreign"(%[[R]], %[[X]], %[[ALPHA]]) ({
+// CHECK-NEXT: ^bb0(%{{[^:]*}}: tensor<2x3xf32>, %{{[^:]*}}: tensor<2x3xf32>, %[[A2:[^:]*]]: !torch.float):
+// CHECK: torch.aten.add.Tensor {{.*}}, %[[A2]] :
+// CHECK: }) : (tensor<2x3xf32>, tensor<2x3xf32>, !torch.float) -> tensor<2x3xf32>
+// CHECK-NEXT: return %[[F1]], %[[DIM]] : tensor<2x3xf32>, !torch.int
+func.func @non_tensor_args(%x: !torch.vtensor<[2,3],f32>, %dim: !torch.int, %alpha: !torch.float) -> (!torch.vtensor<[2,3],f32>, !torch.int) {
+  %none = torch.constant.none
+  %0 = torch.aten.cumsum %x, %dim, %none : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
+  %1 = torch.aten.relu %0 : !torch.vtensor<[2,3],f32> -> !torch.vtensor<[2,3],f32>
+  %2 = torch.aten.add.Tensor %1, %x, %alpha : !torch.vtensor<[2,3],f32>, !torch.vtensor<[2,3],f32>, !torch.float -> !torch.vtensor<[2,3],f32>
+  return %2, %dim : !torch.vtensor<[2,3],f32>, !torch.int
+}
