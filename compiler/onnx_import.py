@@ -22,9 +22,12 @@ from iree.compiler import ir
 
 from ..dialects import location_name
 from ..errors import ModelImportError
+from .onnx_fold import fold_constants
 
 #: Opset the ONNX importer handles best; older models are upgraded to it.
 TARGET_OPSET = 17
+#: Shape inference and constant folding alternate at most this often (each round unlocks the next).
+MAX_FOLDING_ROUNDS = 8
 
 #: aten ops that gimlet has ops for: the torch backend pipeline must not decompose them.
 BACKEND_LEGAL_OPS = (
@@ -112,7 +115,7 @@ def default_opset(model: onnx.ModelProto) -> int:
 
 
 def prepare_model(model: LoadedModel, input_shapes: dict[str, list[int]] | None = None) -> LoadedModel:
-    """Fix input shapes, upgrade old opsets, infer shapes, and check that every tensor has a type."""
+    """Fix input shapes, upgrade old opsets, infer shapes, fold shape arithmetic, check every tensor has a type."""
     proto = onnx.ModelProto()
     proto.CopyFrom(model.proto)
     if input_shapes:
@@ -129,15 +132,24 @@ def prepare_model(model: LoadedModel, input_shapes: dict[str, list[int]] | None 
             raise ModelImportError(
                 f"{model.name}: cannot upgrade the model from opset {opset} to {TARGET_OPSET}: {_first_line(error)}"
             ) from None
-    try:
-        proto = onnx.shape_inference.infer_shapes(proto, check_type=True, strict_mode=True, data_prop=True)
-    except Exception as error:  # InferenceError, or RuntimeError from the C++ side
-        raise ModelImportError(
-            f"{model.name}: shape inference failed: {_first_line(error)}; "
-            "fix the node named above, or give the input shapes (input_shapes=...)"
-        ) from None
+    proto = _infer_shapes(proto, model.name)
+    for _ in range(MAX_FOLDING_ROUNDS):
+        proto, folded = fold_constants(proto)
+        if not folded:
+            break
+        proto = _infer_shapes(proto, model.name)
     _check_types_known(proto, model.name)
     return LoadedModel(proto, model.name)
+
+
+def _infer_shapes(proto: onnx.ModelProto, name: str) -> onnx.ModelProto:
+    try:
+        return onnx.shape_inference.infer_shapes(proto, check_type=True, strict_mode=True, data_prop=True)
+    except Exception as error:  # InferenceError, or RuntimeError from the C++ side
+        raise ModelImportError(
+            f"{name}: shape inference failed: {_first_line(error)}; "
+            "fix the node named above, or give the input shapes (input_shapes=...)"
+        ) from None
 
 
 def _first_line(error: Exception) -> str:

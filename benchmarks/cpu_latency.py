@@ -1,0 +1,231 @@
+"""CPU latency, side by side: gimlet vs ONNX Runtime vs PyTorch eager, same inputs, same thread count.
+
+    pip install torch==2.13.0 pillow && pip install --no-deps torchvision==0.28.0
+    python benchmarks/cpu_latency.py [--threads 2] [--rounds 5] [--models resnet18,bert_encoder]
+
+Prints a table of median latencies and ratios and writes it to
+benchmarks/results/cpu_latency.md. Rounds interleave the engines (PyTorch's
+OpenMP threads collapse when another process holds a core), and each
+engine's figure is the median over rounds of per-round medians. ResNet-18
+and MobileNetV2 are torchvision architectures with random weights (no
+download); the BERT-style encoder is torch.nn.TransformerEncoder. The shipped
+examples exist only as ONNX, so they have no PyTorch column.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+import types
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "benchmarks" / "results" / "cpu_latency.md"
+
+
+@dataclass
+class Case:
+    name: str
+    onnx_path: Path
+    inputs: dict[str, np.ndarray]
+    torch_model: object | None = None  # a torch.nn.Module taking the inputs in order
+
+
+def _torchvision():
+    # torchvision 0.28 from PyPI registers meta kernels for ops that torch 2.13.0's CPU
+    # wheel lacks; the model definitions themselves need none of that.
+    sys.modules.setdefault("torchvision._meta_registrations", types.ModuleType("torchvision._meta_registrations"))
+    import torchvision
+
+    return torchvision
+
+
+def _export(model, example: tuple, path: Path, input_names: list[str]) -> None:
+    import torch
+
+    torch.onnx.export(model, example, str(path), input_names=input_names, opset_version=17, dynamo=False)
+
+
+def example_cases() -> list[Case]:
+    rng = np.random.default_rng(0)
+    return [
+        Case("mlp (example)", REPO / "examples" / "mlp.onnx", {"x": rng.standard_normal((4, 64)).astype(np.float32)}),
+        Case("cnn (example)", REPO / "examples" / "cnn.onnx", {"image": rng.standard_normal((1, 3, 32, 32)).astype(np.float32)}),
+        Case("transformer (example)", REPO / "examples" / "transformer.onnx", {"tokens": rng.integers(0, 100, (1, 16)).astype(np.int64)}),
+    ]
+
+
+def torch_cases(cache: Path) -> list[Case]:
+    import torch
+
+    torch.manual_seed(0)
+    torchvision = _torchvision()
+    cases = []
+    image = torch.randn(1, 3, 224, 224)
+    for name, factory in (("resnet18", torchvision.models.resnet18), ("mobilenet_v2", torchvision.models.mobilenet_v2)):
+        model = factory(weights=None).eval()
+        path = cache / f"{name}.onnx"
+        _export(model, (image,), path, ["image"])
+        cases.append(Case(name, path, {"image": image.numpy()}, model))
+
+    class Encoder(torch.nn.Module):
+        """BERT-base-like shape, smaller: 4 layers, d=256, 4 heads, sequence 128."""
+
+        def __init__(self):
+            super().__init__()
+            self.embed = torch.nn.Embedding(30522, 256)
+            self.positions = torch.nn.Parameter(torch.randn(1, 128, 256) * 0.02)
+            layer = torch.nn.TransformerEncoderLayer(256, 4, 1024, dropout=0.0, activation="gelu", batch_first=True)
+            self.encoder = torch.nn.TransformerEncoder(layer, 4, enable_nested_tensor=False)
+            self.norm = torch.nn.LayerNorm(256)
+
+        def forward(self, tokens):
+            return self.norm(self.encoder(self.embed(tokens) + self.positions))
+
+    torch.backends.mha.set_fastpath_enabled(False)  # the exporter cannot trace the fused fast path
+    encoder = Encoder().eval()
+    tokens = torch.randint(0, 30522, (1, 128))
+    path = cache / "bert_encoder.onnx"
+    _export(encoder, (tokens,), path, ["tokens"])
+    cases.append(Case("bert_encoder (seq 128)", path, {"tokens": tokens.numpy()}, encoder))
+    return cases
+
+
+def time_once(run: Callable[[], object], iterations: int) -> float:
+    samples = []
+    for _ in range(iterations):
+        started = time.perf_counter()
+        run()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def measure(case: Case, threads: int, rounds: int, iterations: int) -> dict[str, float | None]:
+    import onnxruntime as ort
+
+    import gimlet
+
+    bundle_path = Path(tempfile.mkdtemp()) / "model.gimlet"
+    gimlet.compile(case.onnx_path, targets=["cpu"]).save(bundle_path)
+    session = gimlet.load(bundle_path)
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    ort_session = ort.InferenceSession(str(case.onnx_path), options, providers=["CPUExecutionProvider"])
+    engines: dict[str, Callable[[], object]] = {
+        "gimlet": lambda: session.run(case.inputs),
+        "onnxruntime": lambda: ort_session.run(None, case.inputs),
+    }
+    if case.torch_model is not None:
+        import torch
+
+        torch_inputs = [torch.from_numpy(v) for v in case.inputs.values()]
+
+        def eager():
+            with torch.inference_mode():
+                return case.torch_model(*torch_inputs)
+
+        engines["pytorch"] = eager
+    for run in engines.values():  # warm up: first-run allocation, lazy initialisation
+        run()
+    per_round: dict[str, list[float]] = {name: [] for name in engines}
+    for _ in range(rounds):
+        for name, run in engines.items():
+            per_round[name].append(time_once(run, iterations))
+    results: dict[str, float | None] = {name: statistics.median(times) for name, times in per_round.items()}
+    results.setdefault("pytorch", None)
+    return results
+
+
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def render(rows: list[tuple[str, dict]], threads: int) -> str:
+    import onnxruntime as ort
+
+    import gimlet
+
+    versions = [f"gimlet {gimlet.__version__}", f"onnxruntime {ort.__version__}"]
+    try:
+        import torch
+
+        versions.append(f"torch {torch.__version__}")
+    except ImportError:
+        pass
+    lines = [
+        "# CPU latency: gimlet vs ONNX Runtime vs PyTorch eager",
+        "",
+        f"Machine: {cpu_name()}, {os.cpu_count()} cores; {threads} thread(s) for every engine; "
+        f"batch 1, f32. {', '.join(versions)}. Median of per-round medians.",
+        "",
+        "| model | gimlet (ms) | ONNX Runtime (ms) | PyTorch eager (ms) | gimlet / ORT | gimlet / PyTorch |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, result in rows:
+        g, o, p = result["gimlet"], result["onnxruntime"], result["pytorch"]
+        lines.append(
+            f"| {name} | {g * 1e3:.3f} | {o * 1e3:.3f} | {p * 1e3:.3f} | {g / o:.2f} | {g / p:.2f} |"
+            if p is not None
+            else f"| {name} | {g * 1e3:.3f} | {o * 1e3:.3f} | n/a | {g / o:.2f} | n/a |"
+        )
+    lines.append("")
+    lines.append("Reproduce: `python benchmarks/cpu_latency.py` (setup in the script's docstring).")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="gimlet vs ONNX Runtime vs PyTorch eager on the CPU")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--iterations", type=int, default=20, help="timed runs per engine per round")
+    parser.add_argument("--models", help="comma-separated subset of model names (prefix match)")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--no-torch", action="store_true", help="only the shipped examples (no PyTorch needed)")
+    args = parser.parse_args()
+
+    import iree.runtime as ireert
+
+    # Before any device exists: IREE's CPU driver gets the same thread count as the others.
+    ireert.flags.parse_flags(f"--task_topology_group_count={args.threads}")
+    try:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    except ImportError:
+        if not args.no_torch:
+            print("PyTorch is not installed; see the docstring for setup, or pass --no-torch", file=sys.stderr)
+            return 1
+    with tempfile.TemporaryDirectory() as cache:
+        cases = example_cases() + ([] if args.no_torch else torch_cases(Path(cache)))
+        if args.models:
+            wanted = [m.strip() for m in args.models.split(",")]
+            cases = [c for c in cases if any(c.name.startswith(w) for w in wanted)]
+        rows = []
+        for case in cases:
+            print(f"measuring {case.name} ...", file=sys.stderr, flush=True)
+            rows.append((case.name, measure(case, args.threads, args.rounds, args.iterations)))
+    table = render(rows, args.threads)
+    print(table)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
