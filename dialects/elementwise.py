@@ -7,7 +7,7 @@ from typing import Sequence
 
 from iree.compiler import ir
 
-from .base import Op, Work, broadcast_shapes, dtype_name, f64, is_float, num_elements, register, string
+from .base import Op, Work, broadcast_shapes, dtype_name, f64, is_float, is_integer, num_elements, register, string
 
 
 @dataclass(frozen=True)
@@ -150,6 +150,8 @@ class Elementwise(Op):
             raise self.fail(f"operands of fn '{name}' must share one element type, got {[str(e) for e in elements]}")
         if fn.kind == "float" and not is_float(elements[0]):
             raise self.fail(f"fn '{name}' takes floating-point operands, got {elements[0]}")
+        if fn.kind == "cast" and not all(is_float(e) or is_integer(e) for e in (elements[0], self.result_type.element_type)):
+            raise self.fail(f"cast converts between integer and floating-point types, not {elements[0]} to {self.result_type.element_type}")
         shape = broadcast_shapes(*[v.type.shape for v in operands])
         if shape is None:
             raise self.fail(f"operand shapes {[list(v.type.shape) for v in operands]} do not broadcast")

@@ -131,14 +131,19 @@ class Foreign(Op):
         arg_types = [a.type for a in block.arguments]
         operand_types = [v.type for v in self.operation.operands]
         if arg_types != operand_types:
-            raise self.fail(f"block argument types {arg_types} do not match operand types {operand_types}")
+            raise self.fail(
+                f"block argument types [{', '.join(map(str, arg_types))}] do not match "
+                f"operand types [{', '.join(map(str, operand_types))}]"
+            )
         operations = list(block.operations)
         if not operations or operations[-1].operation.name != Yield.operation_name():
             raise self.fail("body must end in gimlet.yield")
         yielded = [v.type for v in operations[-1].operation.operands]
         result_types = [r.type for r in self.operation.results]
         if yielded != result_types:
-            raise self.fail(f"yielded types {yielded} do not match result types {result_types}")
+            raise self.fail(
+                f"yielded types [{', '.join(map(str, yielded))}] do not match result types [{', '.join(map(str, result_types))}]"
+            )
         self._verify_isolated(block)
 
     def _verify_isolated(self, block: ir.Block) -> None:
@@ -147,4 +152,33 @@ class Foreign(Op):
             for operand in op.operation.operands:
                 if operand not in defined:
                     raise self.fail(f"region uses {operand.get_name()} defined outside it; foreign regions are isolated")
+            # Ops nested in the regions of body ops (torch.prim.If, torch.prim.Loop) must not reach outside either.
+            for operand in self._nested_operands(op.operation):
+                if not self._defined_inside(operand):
+                    raise self.fail(f"region uses {operand.get_name()} defined outside it; foreign regions are isolated")
             defined.update(op.operation.results)
+
+    @staticmethod
+    def _nested_operands(operation: ir.Operation) -> list[ir.Value]:
+        operands: list[ir.Value] = []
+
+        def visit(nested):
+            operands.extend(nested.operands)
+            return ir.WalkResult.ADVANCE
+
+        for region in operation.regions:
+            for nested_block in region.blocks:
+                for nested_op in nested_block.operations:
+                    nested_op.operation.walk(visit)
+        return operands
+
+    def _defined_inside(self, value: ir.Value) -> bool:
+        """Whether `value` is a result or block argument somewhere inside this op."""
+        owner = value.owner
+        operation = owner.owner if isinstance(owner, ir.Block) else owner
+        while operation is not None:
+            operation = getattr(operation, "operation", operation)
+            if operation == self.operation:
+                return True
+            operation = operation.parent
+        return False

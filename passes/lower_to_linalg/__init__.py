@@ -55,6 +55,24 @@ def _check_lowered(module: ir.Module) -> None:
         )
 
 
+def _check_static(module: ir.Module) -> None:
+    """The patterns build static shapes only; refuse a dynamic dimension rather than build broken IR."""
+    found = []
+
+    def visit(op):
+        if is_gimlet(op) and op.name not in ("gimlet.foreign", "gimlet.yield"):
+            for value in [*op.operands, *op.results]:
+                if isinstance(value.type, ir.RankedTensorType) and not value.type.has_static_shape:
+                    found.append((op, value.type))
+                    return ir.WalkResult.INTERRUPT
+        return ir.WalkResult.ADVANCE
+
+    module.operation.walk(visit)
+    if found:
+        op, type_ = found[0]
+        raise PassFailure(f"{op.name} at {location_name(op.location)}: dynamic shape {type_} is not supported")
+
+
 @register_pass
 class LowerToLinalg(ModulePass):
     """Lower every gimlet op to linalg-on-tensors (named ops where they exist, linalg.generic elsewhere).
@@ -68,6 +86,7 @@ class LowerToLinalg(ModulePass):
     DESCRIPTION = "Lower gimlet ops to linalg-on-tensors and foreign bodies through torch-mlir"
 
     def apply(self, module: ir.Module) -> None:
+        _check_static(module)
         apply_patterns(module, PATTERNS)
         left = []
 

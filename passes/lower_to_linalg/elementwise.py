@@ -27,6 +27,14 @@ _INT_PREDICATE = {
     "gt": arith.CmpIPredicate.sgt,
     "ge": arith.CmpIPredicate.sge,
 }
+#: Bools order false < true, which signed predicates (true is -1) get backwards.
+_BOOL_PREDICATE = {
+    **_INT_PREDICATE,
+    "lt": arith.CmpIPredicate.ult,
+    "le": arith.CmpIPredicate.ule,
+    "gt": arith.CmpIPredicate.ugt,
+    "ge": arith.CmpIPredicate.uge,
+}
 
 
 def _sigmoid(x: ir.Value) -> ir.Value:
@@ -119,10 +127,13 @@ def _int_fn(op: Elementwise, a: ir.Value, b: ir.Value | None) -> ir.Value:
         "or": arith.ori,
         "xor": arith.xori,
     }
+    if t.width == 1 and fn in ("max", "min"):
+        # i1 is signed -1/0 to maxsi and minsi; bools need unsigned max (or) and min (and).
+        return (arith.maxui if fn == "max" else arith.minui)(a, b)
     if fn in binary:
         return binary[fn](a, b)
     if fn in _INT_PREDICATE:
-        return arith.cmpi(_INT_PREDICATE[fn], a, b)
+        return arith.cmpi((_BOOL_PREDICATE if t.width == 1 else _INT_PREDICATE)[fn], a, b)
     if fn == "neg":
         return arith.subi(scalar(0, t), a)
     if fn == "abs":

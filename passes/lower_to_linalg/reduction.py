@@ -18,6 +18,9 @@ _IDENTITY = {"sum": lambda t: 0, "prod": lambda t: 1, "max": lowest, "min": high
 def _combine(kind: str, acc: ir.Value, x: ir.Value) -> ir.Value:
     if isinstance(x.type, ir.FloatType):
         ops = {"sum": arith.addf, "prod": arith.mulf, "max": arith.maximumf, "min": arith.minimumf}
+    elif x.type.width == 1:
+        # i1 is signed -1/0 to maxsi and minsi; bools need unsigned max (or) and min (and).
+        ops = {"sum": arith.addi, "prod": arith.muli, "max": arith.maxui, "min": arith.minui}
     else:
         ops = {"sum": arith.addi, "prod": arith.muli, "max": arith.maxsi, "min": arith.minsi}
     return ops[kind](acc, x)

@@ -224,7 +224,7 @@ PAD_MODE = {"constant": "constant", "reflect": "reflect", "replicate": "edge"}
 
 
 class RaisePad(RaisePattern):
-    """constant_pad_nd, pad, reflection_pad*d and replication_pad*d with non-negative padding."""
+    """constant_pad_nd, pad, reflection_pad*d and replication_pad*d; negative constant padding crops."""
 
     ROOTS = (
         "torch.aten.constant_pad_nd",
@@ -251,14 +251,29 @@ class RaisePad(RaisePattern):
             fill = 0.0 if op.is_none(3) else op.number(3)
         else:
             mode = "reflect" if "reflection" in op.name else "edge"
-        if len(pads) % 2 or len(pads) // 2 > value.type.rank or min(pads, default=0) < 0:
-            raise NoMatch(f"padding {pads} is odd, too long or negative")
+        if len(pads) % 2 or len(pads) // 2 > value.type.rank:
+            raise NoMatch(f"padding {pads} is odd or too long")
+        if min(pads, default=0) < 0 and mode != "constant":
+            raise NoMatch(f"negative {mode} padding {pads}")
         rank = value.type.rank
         low, high = [0] * rank, [0] * rank
         for i in range(len(pads) // 2):
             low[rank - 1 - i], high[rank - 1 - i] = pads[2 * i], pads[2 * i + 1]
         if not is_float(value.type.element_type) and fill != int(fill):
             raise NoMatch("fractional fill value for an integer tensor")
+        if min(low + high) < 0:
+            # Negative constant padding crops (ONNX Pad allows it): a slice, then the rest as padding.
+            shape = list(value.type.shape)
+            if any(shape[d] == DYNAMIC for d in range(rank) if min(low[d], high[d]) < 0):
+                raise NoMatch("cropping a dynamic dimension")
+            starts = [max(-lo, 0) for lo in low]
+            limits = [size - max(-hi, 0) for size, hi in zip(shape, high)]
+            if any(start > limit for start, limit in zip(starts, limits)):
+                raise NoMatch(f"padding {pads} crops more than the tensor holds")
+            value = Slice.build(value, starts, limits, [1] * rank).result
+            low, high = [max(lo, 0) for lo in low], [max(hi, 0) for hi in high]
+            if not any(low + high):
+                return [value]
         return [Pad.build(value, low, high, mode, float(fill)).result]
 
 
