@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 
 from iree.compiler import ir
 
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
     parser.add_argument("--split-input-file", action="store_true", help=f"process each '{SPLIT_MARKER}' chunk separately")
     parser.add_argument("--mlir-print-debuginfo", action="store_true", help="print locations")
+    parser.add_argument("--traceback", action="store_true", help="print the Python traceback of internal errors")
     parser.add_argument(
         "--mlir-elide-elementsattrs-if-larger", type=int, default=None, metavar="N", help="elide constants with more than N elements"
     )
@@ -59,6 +61,10 @@ def run_chunk(text: str, passes: list[str], args: argparse.Namespace) -> tuple[s
             return "", describe_mlir_error(error)
         except (VerificationError, PassFailure) as error:
             return "", str(error)
+        except Exception as error:  # a gimlet bug: one line here; --traceback shows where
+            if args.traceback:
+                traceback.print_exc()
+            return "", f"internal error in a pass: {type(error).__name__}: {error} (rerun with --traceback and report it)"
         output = module.operation.get_asm(
             enable_debug_info=args.mlir_print_debuginfo, large_elements_limit=args.mlir_elide_elementsattrs_if_larger
         )

@@ -53,6 +53,27 @@ def compile_and_run(model, feeds: dict[str, np.ndarray] | None = None, options: 
     return lowered, feeds, outputs
 
 
+def compile_bundle_and_run(model, feeds: dict[str, np.ndarray] | None = None, tmp_path: Path | None = None, **settings):
+    """The user's path: gimlet.compile → save → gimlet.load → run; returns (bundle, session, feeds, outputs)."""
+    import tempfile
+
+    import gimlet
+
+    bundle = gimlet.compile(model, targets=["cpu"], **settings)
+    directory = tmp_path or Path(tempfile.mkdtemp(prefix="gimlet-test-"))
+    session = gimlet.load(bundle.save(directory / "model.gimlet"))
+    if feeds is None:
+        rng = np.random.default_rng(0)
+        feeds = {}
+        for info in session.inputs:
+            shape = [d if d is not None else 1 for d in info.shape]
+            if info.dtype.kind == "f":
+                feeds[info.name] = rng.standard_normal(shape).astype(info.dtype)
+            else:
+                feeds[info.name] = rng.integers(0, 4, shape).astype(info.dtype)
+    return bundle, session, feeds, session.run(feeds)
+
+
 def reference_outputs(model: onnx.ModelProto, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
     """ONNX Runtime's outputs (CPU, one thread). On the light models onnx.reference drifts
     by 3e-3 (seen on densenet121) where ONNX Runtime and gimlet agree to 1e-6."""

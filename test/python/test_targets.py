@@ -35,3 +35,61 @@ def test_unknown_option_lists_valid_ones():
 def test_option_needs_a_value():
     with pytest.raises(OptionError, match="must be key=value"):
         get_target("cpu:triple")
+
+
+def test_all_five_targets_have_flags_and_drivers():
+    expected = {
+        "cpu": ("local-task", "--iree-hal-target-device=local"),
+        "cuda": ("cuda", "--iree-cuda-target=sm_80"),
+        "rocm": ("hip", "--iree-rocm-target=gfx942"),
+        "vulkan": ("vulkan", "--iree-hal-target-device=vulkan"),
+        "metal": ("metal", "--iree-hal-target-device=metal"),
+    }
+    for name, (driver, flag) in expected.items():
+        target = get_target(name)
+        assert target.DRIVER == driver
+        assert flag in target.compile_flags()
+
+
+def test_cuda_architectures_newer_than_iree_knows_compile_as_sm80_ptx():
+    assert "--iree-cuda-target=sm_80" in get_target("cuda:arch=sm_90").compile_flags()
+    assert "--iree-cuda-target=sm_89" in get_target("cuda:arch=sm_89").compile_flags()
+    with pytest.raises(OptionError, match="cuda: unknown arch 'sm_999'; known: sm_60"):
+        get_target("cuda:arch=sm_999").compile_flags()
+
+
+PLUGIN = '''
+from dataclasses import dataclass
+from gimlet.targets import Target
+
+
+@dataclass(frozen=True)
+class AcmeTarget(Target):
+    NAME = "acme"
+    DRIVER = "local-task"
+    OPTIONS = {"level": "optimisation level"}
+
+    def compile_flags(self):
+        return ["--iree-hal-target-device=local", "--iree-hal-local-target-device-backends=llvm-cpu",
+                "--iree-llvmcpu-target-cpu=host", f"--iree-opt-level=O{self.options.get('level', '2')}"]
+'''
+
+
+def test_third_party_target_through_entry_point(tmp_path):
+    """A package that declares a gimlet.targets entry point adds a target, found by name."""
+    import subprocess
+    import sys
+
+    (tmp_path / "acme_target.py").write_text(PLUGIN)
+    dist = tmp_path / "acme_target-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-target\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[gimlet.targets]\nacme = acme_target:AcmeTarget\n")
+    script = (
+        "from gimlet.targets import get_target, available_targets\n"
+        "t = get_target('acme:level=3')\n"
+        "print(sorted(available_targets()), t.compile_flags()[-1])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env={"PYTHONPATH": str(tmp_path), "PATH": ""})
+    assert result.returncode == 0, result.stderr
+    assert "'acme'" in result.stdout and "--iree-opt-level=O3" in result.stdout
