@@ -120,6 +120,12 @@ def prepare_model(model: LoadedModel, input_shapes: dict[str, list[int]] | None 
     proto.CopyFrom(model.proto)
     if input_shapes:
         _set_input_shapes(proto, input_shapes, model.name)
+    # value_info entries for graph inputs and outputs duplicate (and may contradict) their declared
+    # types; the importer then builds mismatched function signatures.
+    declared = {v.name for v in [*proto.graph.input, *proto.graph.output]}
+    stale = [v for v in proto.graph.value_info if v.name in declared]
+    for value in stale:
+        proto.graph.value_info.remove(value)
     try:
         onnx.checker.check_model(proto)
     except onnx.checker.ValidationError as error:
