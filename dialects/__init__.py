@@ -11,7 +11,7 @@ from .data_movement import Broadcast, Concat, Gather, Pad, Reshape, Slice, Trans
 from .elementwise import FUNCTIONS, Elementwise
 from .normalization import BatchNorm, LayerNorm
 from .reduction import Pool, Reduce, Softmax
-from .structure import Constant, Foreign, Yield
+from .structure import Constant, Foreign, Transfer, Yield
 
 
 def is_gimlet(operation) -> bool:
@@ -38,6 +38,7 @@ __all__ = [
     "Reshape",
     "Slice",
     "Softmax",
+    "Transfer",
     "Transpose",
     "VerificationError",
     "Work",

@@ -135,7 +135,8 @@ class Elementwise(Op):
         if len(operands) != fn.arity:
             raise self.fail(f"fn '{name}' takes {fn.arity} operand(s), has {len(operands)}")
         for attribute_name in self.operation.attributes:
-            if attribute_name != "fn" and attribute_name not in fn.attributes:
+            # Dotted names are discardable annotations (gimlet.cost, gimlet.target, ...), not parameters.
+            if attribute_name != "fn" and "." not in attribute_name and attribute_name not in fn.attributes:
                 raise self.fail(f"fn '{name}' takes no attribute '{attribute_name}'")
         if name == "gelu" and self.attr("approximate") is not None and self.string("approximate") not in GELU_APPROXIMATIONS:
             raise self.fail(f"approximate must be one of {GELU_APPROXIMATIONS}")

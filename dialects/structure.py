@@ -7,7 +7,7 @@ from typing import Sequence
 import numpy as np
 from iree.compiler import ir
 
-from .base import Op, Work, register
+from .base import Op, Work, register, tensor_bytes
 
 
 @register
@@ -182,3 +182,37 @@ class Foreign(Op):
                 return True
             operation = operation.parent
         return False
+
+
+@register
+class Transfer(Op):
+    """Moves a tensor from one device to another; the value is unchanged.
+
+    Device names are the named device instances of the placement (e.g. cpu,
+    cuda, edge, cloud).
+    """
+
+    NAME = "transfer"
+    REQUIRED_ATTRIBUTES = {"from": ir.StringAttr, "to": ir.StringAttr}
+
+    @classmethod
+    def build(cls, value: ir.Value, source: str, destination: str, loc=None) -> "Transfer":
+        attributes = {"from": ir.StringAttr.get(source), "to": ir.StringAttr.get(destination)}
+        return cls.create([value], [value.type], attributes, loc=loc)
+
+    @property
+    def source(self) -> str:
+        return self.string("from")
+
+    @property
+    def destination(self) -> str:
+        return self.string("to")
+
+    def verify_op(self) -> None:
+        if self.source == self.destination:
+            raise self.fail(f"moves a value from '{self.source}' to itself")
+        self.expect_result_type(self.operation.operands[0].type)
+
+    def work(self) -> Work:
+        size = tensor_bytes(self.result_type)
+        return Work({}, size, size)

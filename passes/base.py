@@ -10,6 +10,8 @@ decompose an op into simpler ones that other patterns then handle.
 
 from __future__ import annotations
 
+import dataclasses
+import shlex
 from typing import Callable, ClassVar, Iterable, Sequence
 
 from iree.compiler import ir
@@ -26,13 +28,56 @@ class PassFailure(Exception):
 
 
 class ModulePass:
-    """A named transformation of a whole module."""
+    """A named transformation of a whole module.
+
+    A pass with options is a dataclass whose fields are the options; on the
+    command line they follow the pass name MLIR-style:
+    `--gimlet-partition="objective=cost sla=5ms pin=conv1=cpu"`. A field typed
+    as a list takes a key several times.
+    """
 
     NAME: ClassVar[str]
     DESCRIPTION: ClassVar[str]
 
     def apply(self, module: ir.Module) -> None:
         raise NotImplementedError
+
+    @classmethod
+    def from_option_string(cls, text: str) -> "ModulePass":
+        fields = {f.name: f for f in dataclasses.fields(cls)} if dataclasses.is_dataclass(cls) else {}
+        given: dict[str, list[str]] = {}
+        for item in shlex.split(text or ""):
+            key, equals, value = item.partition("=")
+            key = key.replace("-", "_")
+            if not equals or key not in fields:
+                valid = ", ".join(name.replace("_", "-") for name in fields) or "none"
+                raise PassOptionError(f"--{cls.NAME}: '{item}' is not key=value with a known option; options: {valid}")
+            given.setdefault(key, []).append(value)
+        options = {}
+        for key, values in given.items():
+            kind = str(fields[key].type)
+            if kind.startswith("list"):
+                options[key] = values
+            elif kind.startswith("float"):
+                options[key] = _number(cls.NAME, key, values[-1], float)
+            elif kind.startswith("int"):
+                options[key] = _number(cls.NAME, key, values[-1], int)
+            elif kind.startswith("bool"):
+                options[key] = values[-1].lower() in ("1", "true", "yes", "on")
+            else:
+                options[key] = values[-1]
+        return cls(**options)
+
+
+class PassOptionError(ValueError):
+    """A pass option on the command line is unknown or malformed."""
+
+
+def _number(pass_name: str, key: str, text: str, kind: type):
+    try:
+        return kind(text)
+    except ValueError:
+        raise PassOptionError(f"--{pass_name}: option {key}={text} is not a {kind.__name__}") from None
 
 
 def register_pass(cls: type[ModulePass]) -> type[ModulePass]:

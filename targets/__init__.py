@@ -49,6 +49,31 @@ def available_targets() -> dict[str, type[Target]]:
     return dict(TARGETS)
 
 
+def split_target_list(text: str) -> list[str]:
+    """'cuda:device=h200,price=2,cpu' → ['cuda:device=h200,price=2', 'cpu'].
+
+    A comma starts a new target unless what follows is a key=value option of the
+    previous one (it has '=' but no ':' and no instance name before a ':').
+    """
+    specs: list[str] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        key = part.partition("=")[0]
+        continues = "=" in part and ":" not in part and specs and ":" in specs[-1] and key in _option_names(specs[-1])
+        if continues:
+            specs[-1] += "," + part
+        else:
+            specs.append(part)
+    return specs
+
+
+def _option_names(spec: str) -> set[str]:
+    target = spec.partition("=")[2] if "=" in spec.partition(":")[0] else spec
+    cls = TARGETS.get(target.partition(":")[0].strip())
+    return set(cls.all_options()) if cls is not None else set()
+
+
 def get_target(spec: str) -> Target:
     """Parse `name[:key=value,...]` into a Target, with errors that list what is valid."""
     load_plugins()
@@ -62,8 +87,8 @@ def get_target(spec: str) -> Target:
         key, equals, value = item.partition("=")
         if not equals or not value:
             raise OptionError(f"target option '{item}' of '{spec}' must be key=value")
-        if key not in cls.OPTIONS:
-            valid = ", ".join(f"{k} ({d})" for k, d in cls.OPTIONS.items()) or "none"
+        if key not in cls.all_options():
+            valid = ", ".join(f"{k} ({d})" for k, d in cls.all_options().items())
             raise OptionError(f"target '{name}' has no option '{key}'; its options: {valid}")
         options[key] = value
     return cls(options)

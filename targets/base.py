@@ -1,9 +1,19 @@
-"""What a compilation target is: IREE flags to compile for it and the runtime driver that runs it."""
+"""What a compilation target is: IREE flags to compile for it, the runtime driver that runs it,
+and the performance model the cost model prices its ops with."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import ClassVar
+
+from ..errors import OptionError
+from .perf import DeviceProfile
+
+#: Options every target takes, on top of its own.
+COMMON_OPTIONS = {
+    "device": "performance profile of the device (see --list-targets), e.g. cuda:device=h200",
+    "price": "dollars per device-hour, for the cost objective (overrides the profile's)",
+}
 
 
 @dataclass(frozen=True)
@@ -11,7 +21,8 @@ class Target:
     """One kind of device gimlet compiles for.
 
     Subclasses name the target, document their options (`OPTIONS`, shown in
-    errors and --help) and turn them into iree-compile flags.
+    errors and --help), turn them into iree-compile flags, and name the
+    device profiles they accept (`DEVICES`, the first being the default).
     """
 
     NAME: ClassVar[str]
@@ -19,8 +30,14 @@ class Target:
     DRIVER: ClassVar[str]
     #: option name → one-line description.
     OPTIONS: ClassVar[dict[str, str]] = {}
+    #: Names of the device profiles this target accepts; the first is the default.
+    DEVICES: ClassVar[tuple[str, ...]] = ()
 
     options: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def all_options(cls) -> dict[str, str]:
+        return {**cls.OPTIONS, **COMMON_OPTIONS}
 
     def compile_flags(self) -> list[str]:
         raise NotImplementedError
@@ -28,3 +45,29 @@ class Target:
     def describe(self) -> str:
         rendered = ",".join(f"{k}={v}" for k, v in sorted(self.options.items()))
         return f"{self.NAME}:{rendered}" if rendered else self.NAME
+
+    def named_profile(self, name: str) -> DeviceProfile | None:
+        """The profile called `name`; targets from plugins override this to bring their own."""
+        from .profiles import named_profile
+
+        return named_profile(name)
+
+    def profile(self, calibrated: dict[str, DeviceProfile] | None = None) -> DeviceProfile:
+        """This target's performance model: a calibrated profile of the device here when there is
+        one and no `device=` was asked for, else the named datasheet profile; `price=` overrides."""
+        device = self.options.get("device")
+        if device is None and calibrated and self.NAME in calibrated:
+            profile = calibrated[self.NAME]
+        else:
+            if device is not None and self.DEVICES and device not in self.DEVICES:
+                raise OptionError(f"{self.NAME}: unknown device '{device}'; known: {', '.join(self.DEVICES)}")
+            name = device or (self.DEVICES[0] if self.DEVICES else None)
+            profile = self.named_profile(name) if name else None
+            if profile is None:
+                raise OptionError(f"target '{self.NAME}' has no performance profile; give one with device=")
+        if "price" in self.options:
+            try:
+                profile = profile.with_changes(price_per_hour=float(self.options["price"]))
+            except ValueError:
+                raise OptionError(f"{self.NAME}: price={self.options['price']} is not a number of dollars per hour") from None
+        return profile

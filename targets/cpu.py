@@ -11,6 +11,7 @@ from .base import Target
 class CpuTarget(Target):
     NAME = "cpu"
     DRIVER = "local-task"
+    DEVICES = ("host",)
     OPTIONS = {
         "cpu": "LLVM CPU name to tune for (default: host, the CPU compiling the model)",
         "triple": "target triple for cross-compiling, e.g. aarch64-linux-gnu (default: the host's)",

@@ -20,11 +20,13 @@ PTX_FORWARD_ARCHS = ("sm_90", "sm_90a", "sm_100", "sm_100a", "sm_103", "sm_120",
 class CudaTarget(Target):
     NAME = "cuda"
     DRIVER = "cuda"
-    OPTIONS = {"arch": "NVIDIA architecture, e.g. sm_80 (A100), sm_89 (L4), sm_90 (H100/H200); default sm_80"}
+    OPTIONS = {"arch": "NVIDIA architecture, e.g. sm_80 (A100), sm_89 (L4), sm_90 (H100/H200); default: the device's"}
+    DEVICES = ("a100", "h100", "h200", "l4")
+    DEVICE_ARCH = {"a100": "sm_80", "h100": "sm_90", "h200": "sm_90", "l4": "sm_89"}
 
     @property
     def arch(self) -> str:
-        return self.options.get("arch", "sm_80")
+        return self.options.get("arch", self.DEVICE_ARCH.get(self.options.get("device", "a100"), "sm_80"))
 
     def compile_flags(self) -> list[str]:
         arch = self.arch
@@ -40,17 +42,21 @@ class CudaTarget(Target):
 class RocmTarget(Target):
     NAME = "rocm"
     DRIVER = "hip"
-    OPTIONS = {"arch": "AMD architecture, e.g. gfx942 (MI300X), gfx90a (MI250); default gfx942"}
+    OPTIONS = {"arch": "AMD architecture, e.g. gfx942 (MI300X), gfx90a (MI250); default: the device's"}
+    DEVICES = ("mi300x", "mi250")
+    DEVICE_ARCH = {"mi300x": "gfx942", "mi250": "gfx90a"}
 
     def compile_flags(self) -> list[str]:
+        arch = self.options.get("arch", self.DEVICE_ARCH.get(self.options.get("device", "mi300x"), "gfx942"))
         # IREE has no --iree-hip-target; the ROCm flag serves the hip device.
-        return ["--iree-hal-target-device=hip", f"--iree-rocm-target={self.options.get('arch', 'gfx942')}"]
+        return ["--iree-hal-target-device=hip", f"--iree-rocm-target={arch}"]
 
 
 @dataclass(frozen=True)
 class VulkanTarget(Target):
     NAME = "vulkan"
     DRIVER = "vulkan"
+    DEVICES = ("vulkan-gpu", "lavapipe")
     OPTIONS = {
         "arch": "SPIR-V target, e.g. rdna3, valhall4, ampere; default: IREE's generic Vulkan target "
         "(a GPU-specific target gave wrong results on the lavapipe software device)",
@@ -67,6 +73,7 @@ class VulkanTarget(Target):
 class MetalTarget(Target):
     NAME = "metal"
     DRIVER = "metal"
+    DEVICES = ("m1-max",)
     OPTIONS = {"platform": "Apple platform: macos or ios; default macos"}
 
     def compile_flags(self) -> list[str]:

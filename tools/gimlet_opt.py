@@ -18,14 +18,23 @@ from iree.compiler import ir
 from ..compiler.context import new_context
 from ..compiler.driver import describe_mlir_error
 from ..dialects import VerificationError
+from ..errors import GimletError
 from ..passes import PASSES, PassFailure
+from ..passes.base import PassOptionError
 
 SPLIT_MARKER = "// -----"
 
 
-class _AppendPass(argparse.Action):
-    def __call__(self, parser, namespace, values, option_string=None):
-        namespace.passes.append(self.const)
+def split_passes(argv: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """Take `--pass-name` and `--pass-name="key=value ..."` out of argv, in order; return them and the rest."""
+    passes, rest = [], []
+    for arg in argv:
+        name, _, options = arg[2:].partition("=") if arg.startswith("--") else ("", "", "")
+        if name in PASSES:
+            passes.append((name, options))
+        else:
+            rest.append(arg)
+    return passes, rest
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,24 +51,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--mlir-elide-elementsattrs-if-larger", type=int, default=None, metavar="N", help="elide constants with more than N elements"
     )
-    group = parser.add_argument_group("passes")
+    group = parser.add_argument_group("passes (options as --pass-name=\"key=value ...\")")
     for name, cls in sorted(PASSES.items()):
-        group.add_argument(f"--{name}", action=_AppendPass, nargs=0, const=name, help=cls.DESCRIPTION)
-    parser.set_defaults(passes=[])
+        group.add_argument(f"--{name}", action="store_true", help=cls.DESCRIPTION)
     return parser
 
 
-def run_chunk(text: str, passes: list[str], args: argparse.Namespace) -> tuple[str, str | None]:
+def run_chunk(text: str, passes: list[tuple[str, str]], args: argparse.Namespace) -> tuple[str, str | None]:
     """Parse, transform and print one chunk; returns (output, error message or None)."""
     context = new_context()
     with context, ir.Location.unknown():
         try:
             module = ir.Module.parse(text)
-            for name in passes:
-                PASSES[name]().apply(module)
+            for name, options in passes:
+                PASSES[name].from_option_string(options).apply(module)
         except ir.MLIRError as error:
             return "", describe_mlir_error(error)
-        except (VerificationError, PassFailure) as error:
+        except (VerificationError, PassFailure, PassOptionError, GimletError) as error:
             return "", str(error)
         except Exception as error:  # a gimlet bug: one line here; --traceback shows where
             if args.traceback:
@@ -72,7 +80,8 @@ def run_chunk(text: str, passes: list[str], args: argparse.Namespace) -> tuple[s
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    passes, rest = split_passes(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(rest)
     try:
         text = sys.stdin.read() if args.input == "-" else open(args.input).read()
     except OSError as error:
@@ -81,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     chunks = text.split(SPLIT_MARKER) if args.split_input_file else [text]
     outputs, failed = [], False
     for chunk in chunks:
-        output, error = run_chunk(chunk, args.passes, args)
+        output, error = run_chunk(chunk, passes, args)
         if error is not None:
             failed = True
             print(f"error: {error}", file=sys.stderr)

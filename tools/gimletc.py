@@ -18,7 +18,7 @@ from typing import Iterator
 from rich.console import Console
 
 from ..errors import GimletError, OptionError
-from ..targets import available_targets
+from ..targets import available_targets, split_target_list
 
 EPILOG = """\
 targets:
@@ -64,18 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parse_targets(values: list[str] | None) -> list[str]:
-    """Split comma-separated target specs; a comma starts a new target unless it continues KEY=VALUE options."""
-    specs: list[str] = []
-    for value in values or ["cpu"]:
-        for part in value.split(","):
-            part = part.strip()
-            if not part:
-                continue
-            if "=" in part and ":" not in part and specs:
-                specs[-1] += "," + part  # an option of the previous target: cpu:cpu=x,features=y
-            else:
-                specs.append(part)
-    return specs
+    return [spec for value in values or ["cpu"] for spec in split_target_list(value)]
 
 
 def parse_shapes(values: list[str]) -> dict[str, list[int]]:
