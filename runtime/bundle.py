@@ -47,11 +47,19 @@ class Bundle:
         manifest["members"] = {
             name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)} for name, data in sorted(self.members.items())
         }
-        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
-            _write_aligned(archive, MANIFEST, json.dumps(manifest, indent=2).encode())
-            for name, data in sorted(self.members.items()):
-                check_member_name(name)
-                _write_aligned(archive, name, data)
+        # Write beside the target and rename over it: a session that has the old file mapped keeps
+        # reading the old inode instead of crashing on a file truncated under it.
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        try:
+            with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:
+                _write_aligned(archive, MANIFEST, json.dumps(manifest, indent=2).encode())
+                for name, data in sorted(self.members.items()):
+                    check_member_name(name)
+                    _write_aligned(archive, name, data)
+            os.replace(partial, path)
+        finally:
+            if partial.exists():
+                partial.unlink()
         self.manifest = manifest
         return path
 

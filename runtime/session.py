@@ -19,6 +19,7 @@ import numpy as np
 from ..errors import GimletError
 from .bundle import BundleError, BundleFile
 from .devices import DeviceError, try_open
+from .transfers import to_host
 
 
 class InputError(GimletError, ValueError):
@@ -47,6 +48,7 @@ class _LoadedPartition:
     name: str
     target: str
     driver: str
+    device: ireert.HalDevice
     invoker: ireert.FunctionInvoker
     inputs: list[str]
     outputs: list[str]
@@ -116,7 +118,9 @@ class Session:
         if function is None:
             raise BundleError(f"{self.path}: module '{module['member']}' has no function '{partition['function']}'")
         invoker = ireert.FunctionInvoker(context, device, function)
-        return _LoadedPartition(partition["name"], target, driver, invoker, list(partition["inputs"]), list(partition["outputs"]))
+        return _LoadedPartition(
+            partition["name"], target, driver, device, invoker, list(partition["inputs"]), list(partition["outputs"])
+        )
 
     @property
     def placement(self) -> dict[str, str]:
@@ -129,12 +133,22 @@ class Session:
         """Run the model: `run({"x": array})`, `run(x)` (inputs in order), or `run(x=array)`."""
         feeds = self._bind_inputs(args, kwargs)
         values: dict[str, Any] = dict(feeds)
+        where: dict[str, _LoadedPartition | None] = {name: None for name in feeds}  # None: on the host
         for partition in self._partitions:
-            result = partition.invoker(*[values[name] for name in partition.inputs])
+            arguments = [self._on(partition, values[name], where[name]) for name in partition.inputs]
+            result = partition.invoker(*arguments)
             results = result if isinstance(result, (list, tuple)) else [result]
             for name, value in zip(partition.outputs, results):
-                values[name] = value
-        return {info.name: self._to_numpy(values[info.name], info) for info in self.outputs}
+                values[name], where[name] = value, partition
+        return {info.name: self._to_numpy(self._on(None, values[info.name], where[info.name]), info) for info in self.outputs}
+
+    @staticmethod
+    def _on(consumer: "_LoadedPartition | None", value: Any, producer: "_LoadedPartition | None") -> Any:
+        """`value` where `consumer` (None: the host) can read it: unchanged on the same device,
+        else through host memory."""
+        if producer is None or (consumer is not None and consumer.driver == producer.driver):
+            return value
+        return to_host(value, producer.device, producer.driver)
 
     __call__ = run
 
@@ -174,7 +188,7 @@ class Session:
 
     @staticmethod
     def _to_numpy(value: Any, info: TensorInfo) -> np.ndarray:
-        array = np.asarray(value.to_host()) if hasattr(value, "to_host") else np.asarray(value)
+        array = np.asarray(value)
         if array.dtype != info.dtype:
             if info.dtype == np.bool_:
                 array = array.astype(np.bool_)

@@ -77,7 +77,8 @@ class LowerConv(RewritePattern):
     """Convolutions: padding becomes a gimlet.pad, bias a gimlet add; the rest linalg conv ops.
 
     Named ops where linalg has them (IREE's CPU and GPU paths know those
-    best); a linalg.generic for the other grouped and N-d forms.
+    best): conv_{1,2,3}d for one group, conv_2d_ngchw_gfchw for grouped and
+    depthwise 2-d; a linalg.generic for grouped 1-d and 3-d.
     """
 
     ROOTS = (Conv.operation_name(),)
@@ -101,15 +102,15 @@ class LowerConv(RewritePattern):
         n, groups = op.spatial_rank, op.groups
         strides, dilations = op.strides, op.dilations
         filter = op.filter
-        channels, filters = input.type.shape[1], filter.type.shape[0]
+        filters = filter.type.shape[0]
         init = _zero_init(result.shape, element)
         if groups == 1:
             named = {1: linalg.conv_1d_ncw_fcw, 2: linalg.conv_2d_nchw_fchw, 3: linalg.conv_3d_ncdhw_fcdhw}.get(n)
             if named is not None:
                 return named(input, filter, outs=[init], strides=strides, dilations=dilations)
-        if n == 2 and groups == channels == filters and filter.type.shape[1] == 1:
-            depthwise_filter = reshape(filter, [filters, *filter.type.shape[2:]])
-            return linalg.depthwise_conv_2d_nchw_chw(input, depthwise_filter, outs=[init], strides=strides, dilations=dilations)
+        # Depthwise convolutions take the grouped path too: IREE 3.13 miscompiles
+        # linalg.depthwise_conv_2d_nchw_chw for its generic Vulkan target (errors of order 1 on
+        # lavapipe, strided or not), while conv_2d_ngchw_gfchw is right on every target.
         grouped_input = _grouped(input, groups)
         grouped_filter = reshape(filter, [groups, filters // groups, *filter.type.shape[1:]])
         grouped_shape = [result.shape[0], groups, filters // groups, *result.shape[2:]]

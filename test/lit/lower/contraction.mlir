@@ -96,12 +96,15 @@ func.func @conv2d_unpadded(%x: tensor<1x4x5x5xf32>, %w: tensor<8x4x3x3xf32>) -> 
   return %0 : tensor<1x8x3x3xf32>
 }
 
-// Depthwise (groups = channels = filters, one channel per filter): the [C, 1, KH, KW] filter collapses
-// to [C, KH, KW] for linalg.depthwise_conv_2d_nchw_chw.
+// Depthwise (groups = channels = filters, one channel per filter) takes the grouped path: IREE 3.13
+// miscompiles linalg.depthwise_conv_2d_nchw_chw for Vulkan, conv_2d_ngchw_gfchw is right everywhere.
 // CHECK-LABEL: func.func @depthwise
 // CHECK-SAME: (%[[X:[^:]+]]: tensor<1x4x6x6xf32>, %[[W:[^:]+]]: tensor<4x1x3x3xf32>)
-// CHECK: %[[W3:.*]] = tensor.collapse_shape %[[W]] {{\[}}[0], [1, 2], [3]] : tensor<4x1x3x3xf32> into tensor<4x3x3xf32>
-// CHECK: linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%[[X]], %[[W3]] : tensor<1x4x6x6xf32>, tensor<4x3x3xf32>) outs(%{{.*}} : tensor<1x4x2x2xf32>)
+// CHECK-DAG: %[[XG:.*]] = tensor.expand_shape %[[X]] {{\[}}[0], [1], [2, 3], [4]] output_shape [1, 4, 1, 6, 6]
+// CHECK-DAG: %[[WG:.*]] = tensor.expand_shape %[[W]] {{\[}}[0], [1], [2, 3], [4]] output_shape [4, 1, 1, 3, 3]
+// CHECK: %[[C:.*]] = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%[[XG]], %[[WG]] : tensor<1x4x1x6x6xf32>, tensor<4x1x1x3x3xf32>)
+// CHECK: tensor.collapse_shape %[[C]] {{\[}}[0], [1], [2, 3], [4]] : tensor<1x4x1x2x2xf32> into tensor<1x4x2x2xf32>
+// CHECK-NOT: depthwise
 func.func @depthwise(%x: tensor<1x4x6x6xf32>, %w: tensor<4x1x3x3xf32>) -> tensor<1x4x2x2xf32> {
   %0 = "gimlet.conv"(%x, %w) {strides = array<i64: 2, 2>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 4 : i64} : (tensor<1x4x6x6xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x2x2xf32>
   return %0 : tensor<1x4x2x2xf32>
