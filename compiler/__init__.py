@@ -2,10 +2,11 @@
 
 from .driver import LoweredModel, TensorSpec, compile_for_target, lower_model
 from .options import SAVE_TEMPS_ENV, CompileOptions
-from .pipeline import PIPELINE
+from .pipeline import MODEL_PASSES, PARTITION_PASSES
 
 __all__ = [
-    "PIPELINE",
+    "MODEL_PASSES",
+    "PARTITION_PASSES",
     "SAVE_TEMPS_ENV",
     "CompileOptions",
     "LoweredModel",

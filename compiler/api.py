@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import platform
 import tempfile
 from pathlib import Path
 
@@ -11,12 +12,15 @@ from iree.compiler import version as iree_version
 from .. import __version__
 from ..errors import OptionError
 from ..runtime.bundle import FORMAT, FORMAT_VERSION, Bundle
-from ..targets import Target, get_target
-from .driver import LoweredModel, Progress, compile_for_target, lower_model
+from ..targets import Target, get_target, split_target_list
+from ..targets.devices import parse_devices
+from .driver import Progress, compile_module
 from .onnx_import_worker import PARAMETER_SCOPE
 from .options import CompileOptions
+from .placement import Partition, PlacedModel, place_model
 
 WEIGHTS_MEMBER = "weights/model.irpa"
+FALLBACKS = ("cpu", "none", "all")
 
 
 def compile(
@@ -28,57 +32,89 @@ def compile(
 ) -> Bundle:
     """Compile a model (ONNX path, ModelProto or bytes) for `targets` into a Bundle.
 
-    `settings` override fields of `options` (e.g. `input_shapes={"x": [1, 3, 224, 224]}`,
-    `save_temps="temps/"`). Weights go into the bundle once, as an IREE
-    parameter archive shared by every module.
+    `targets` are device specs (`cpu`, `cuda:device=h200`, `edge=cpu:triple=...`).
+    The cost model places every op; each partition is compiled for its device
+    and, by default, for the CPU as a fallback. `settings` override fields of
+    `options` (e.g. `objective="cost"`, `sla="5ms"`, `pins=["conv1=cpu"]`,
+    `input_shapes={"x": [1, 3, 224, 224]}`). Weights go into the bundle once.
     """
     options = dataclasses.replace(options or CompileOptions(), **settings)
-    options.targets = list(targets) if not isinstance(targets, str) else [targets]
-    resolved = [get_target(spec) for spec in options.targets]
-    names = [t.NAME for t in resolved]
-    if not resolved:
+    specs = [targets] if isinstance(targets, str) else list(targets)
+    options.targets = [s for spec in specs for s in split_target_list(spec)]
+    if not options.targets:
         raise OptionError("no targets given; pass at least one, e.g. targets=['cpu']")
-    if len(set(names)) != len(names):
-        raise OptionError(f"each target may be given once; got {', '.join(options.targets)}")
+    if options.fallback not in FALLBACKS:
+        raise OptionError(f"fallback '{options.fallback}' is not one of {', '.join(FALLBACKS)}")
+    devices = parse_devices(options.targets, get_target)  # fail on a bad target before any work
     progress = progress or Progress()
     with tempfile.TemporaryDirectory(prefix="gimlet-bundle-") as scratch:
         weights = Path(scratch) / "weights.irpa"
-        lowered = lower_model(model, options, parameters=weights, progress=progress)
+        placed = place_model(model, options, parameters=weights, progress=progress)
         members: dict[str, bytes] = {}
-        modules = {}
-        for target in resolved:
-            with progress.step(f"iree-compile for {target.describe()}"):
-                member = f"modules/p0.{target.NAME}.vmfb"
-                members[member] = compile_for_target(lowered, target, options)
-                modules[target.NAME] = _module_entry(member, target)
+        entries = []
+        for partition in placed.partitions:
+            modules = {}
+            for key, target in _module_targets(partition, devices, options.fallback):
+                with progress.step(f"iree-compile {partition.name} for {key}"):
+                    member = f"modules/{partition.name}.{key}.vmfb"
+                    members[member] = compile_module(
+                        partition.module, target, options, placed.imported.loaded.name, placed.imported.temps, f"{partition.name}.{key}"
+                    )
+                    modules[key] = _module_entry(member, target)
+            entries.append(_partition_entry(partition, modules))
         if weights.exists():
             members[WEIGHTS_MEMBER] = weights.read_bytes()
-    manifest = _manifest(lowered, resolved, modules, has_weights=WEIGHTS_MEMBER in members)
-    return Bundle(manifest, members)
+    return Bundle(_manifest(placed, entries, has_weights=WEIGHTS_MEMBER in members), members)
+
+
+def _module_targets(partition: Partition, devices, fallback: str) -> list[tuple[str, Target]]:
+    """(module key, target) for every module a partition gets: its device first, then fallbacks."""
+    chosen = [(partition.device.name, partition.device.target)]
+    if fallback == "all":
+        chosen += [(d.name, d.target) for d in devices if d.name != partition.device.name]
+    elif fallback == "cpu" and partition.device.target.NAME != "cpu":
+        cpu = next((d for d in devices if d.target.NAME == "cpu" and "triple" not in d.target.options), None)
+        chosen.append((cpu.name, cpu.target) if cpu is not None else ("cpu", get_target("cpu")))
+    return chosen
 
 
 def _module_entry(member: str, target: Target) -> dict:
-    return {"member": member, "target": target.describe(), "driver": target.DRIVER, "flags": target.compile_flags()}
+    entry = {"member": member, "target": target.describe(), "driver": target.DRIVER, "flags": target.compile_flags()}
+    if "triple" in target.options:
+        entry["triple"] = target.options["triple"]
+    return entry
 
 
-def _manifest(lowered: LoweredModel, targets: list[Target], modules: dict, has_weights: bool) -> dict:
+def _partition_entry(partition: Partition, modules: dict) -> dict:
+    return {
+        "name": partition.name,
+        "function": partition.function,
+        "target": partition.device.name,
+        "inputs": partition.inputs,
+        "outputs": partition.outputs,
+        "modules": modules,
+    }
+
+
+def _manifest(placed: PlacedModel, partitions: list[dict], has_weights: bool) -> dict:
+    imported = placed.imported
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "compiler": {"gimlet": __version__, "iree": iree_version.VERSION},
-        "model": {"name": lowered.entry, "source": lowered.name},
-        "inputs": [spec.to_dict() for spec in lowered.inputs],
-        "outputs": [spec.to_dict() for spec in lowered.outputs],
+        "compiler": {"gimlet": __version__, "iree": iree_version.VERSION, "host": platform.machine()},
+        "model": {"name": imported.loaded.proto.graph.name, "source": imported.loaded.name},
+        "inputs": [spec.to_dict() for spec in imported.inputs],
+        "outputs": [spec.to_dict() for spec in imported.outputs],
         "parameters": {"member": WEIGHTS_MEMBER, "scope": PARAMETER_SCOPE} if has_weights else None,
-        "partitions": [
-            {
-                "name": "p0",
-                "function": lowered.entry,
-                "target": targets[0].NAME,
-                "inputs": [spec.name for spec in lowered.inputs],
-                "outputs": [spec.name for spec in lowered.outputs],
-                "modules": modules,
-            }
-        ],
-        "coverage": lowered.coverage.to_dict(),
+        "partitions": partitions,
+        "placement": {
+            **placed.summary,
+            "devices": [
+                {"name": d.name, "target": d.target.describe(), "profile": p.name, "profile_source": p.source}
+                for d, p in zip(placed.devices, placed.profiles)
+            ],
+            "transfers": placed.transfers,
+            "ops": placed.ops,
+        },
+        "coverage": placed.coverage.to_dict(),
     }

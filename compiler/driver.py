@@ -15,7 +15,7 @@ from iree.compiler import ir
 from iree.compiler import tools as iree_tools
 
 from ..dialects import VerificationError, location_name
-from ..errors import CompilationError
+from ..errors import CompilationError, GimletError
 from ..passes import PASSES, PassFailure
 from ..passes.coverage import Coverage, measure_coverage
 from ..passes.verify import verify_module
@@ -23,7 +23,7 @@ from ..targets import Target
 from .context import new_context
 from .onnx_import import LoadedModel, import_model, load_model, prepare_model
 from .options import CompileOptions
-from .pipeline import ANALYSES, PIPELINE
+from .pipeline import ANALYSES, UNPLACED_PIPELINE
 
 
 @dataclass(frozen=True)
@@ -78,12 +78,42 @@ def lower_model(
     parameters: Path | None = None,
     progress: Progress | None = None,
 ) -> LoweredModel:
-    """Import a model (path, bytes or ModelProto) and run the gimlet pipeline to linalg-on-tensors.
+    """Import a model (path, bytes or ModelProto) and lower it whole, unplaced, to linalg-on-tensors.
 
-    With `parameters`, the model's weights are written to that IREE parameter
-    archive and the lowered module refers to them instead of holding them.
+    This is the one-module view of a model (UNPLACED_PIPELINE), for one target;
+    `place_model` is the placed, partitioned view `gimlet.compile` uses. With
+    `parameters`, the weights go to that IREE parameter archive.
     """
     options = options or CompileOptions()
+    imported = import_step(model, options, parameters, progress)
+    coverage = run_passes(imported, UNPLACED_PIPELINE, options, progress)
+    return imported.lowered(_entry_name(imported.module), coverage)
+
+
+@dataclass
+class ImportedModel:
+    """A model in torch IR with everything the later steps report against."""
+
+    loaded: LoadedModel
+    context: ir.Context
+    module: ir.Module
+    temps: Path | None
+    inputs: list[TensorSpec]
+    outputs: list[TensorSpec]
+    step: int = 0  # index of the next intermediate file kept
+
+    def lowered(self, entry: str, coverage: Coverage) -> LoweredModel:
+        return LoweredModel(self.loaded.name, self.context, self.module, entry, self.inputs, self.outputs, coverage, self.temps)
+
+    def keep(self, suffix: str, module: ir.Module | None = None) -> None:
+        """Keep an intermediate (with GIMLET_SAVE_TEMPS): NN-<suffix>.mlir."""
+        self.step += 1
+        if self.temps is not None:
+            text = (module or self.module).operation.get_asm(large_elements_limit=16, enable_debug_info=True)
+            (self.temps / f"{self.step:02d}-{suffix}.mlir").write_text(text)
+
+
+def import_step(model, options: CompileOptions, parameters: Path | None, progress: Progress | None) -> ImportedModel:
     progress = progress or Progress()
     temps = options.temps_dir()
     with progress.step("import"):
@@ -92,39 +122,52 @@ def lower_model(
             onnx.save(loaded.proto, str(temps / "00-prepared.onnx"))
         context = new_context()
         module = import_model(loaded, context, temps, parameters=parameters)
+    initializers = {i.name for i in loaded.proto.graph.initializer}
+    return ImportedModel(loaded, context, module, temps, _specs(loaded.proto.graph.input, initializers), _specs(loaded.proto.graph.output))
+
+
+def run_passes(
+    imported: ImportedModel,
+    names: list[str],
+    options: CompileOptions,
+    progress: Progress | None = None,
+    pass_options: dict[str, str] | None = None,
+    module: ir.Module | None = None,
+    label: str = "",
+) -> Coverage:
+    """Run gimlet passes in order over `module` (default: the whole model), verifying after each.
+
+    Returns the native coverage measured right after raising (empty if not raised here).
+    """
+    progress = progress or Progress()
+    module = module or imported.module
     coverage = Coverage()
-    with context, ir.Location.unknown():
-        for index, name in enumerate(PIPELINE, start=1):
-            with progress.step(name):
-                _run_pass(name, module, loaded, options)
+    with imported.context, ir.Location.unknown():
+        for name in names:
+            with progress.step(f"{name}{label}"):
+                _run_pass(name, (pass_options or {}).get(name, ""), module, imported.loaded, options)
             if name == "gimlet-raise-torch":
                 coverage = measure_coverage(module)
-            if temps is not None:
-                text = module.operation.get_asm(large_elements_limit=16, enable_debug_info=True)
-                (temps / f"{index:02d}-{name}.mlir").write_text(text)
+            imported.keep(name + label.replace(" ", "-"), module)
+    return coverage
+
+
+def _entry_name(module: ir.Module) -> str:
     entry = next(op for op in module.body.operations if op.operation.name == "func.func")
-    initializers = {i.name for i in loaded.proto.graph.initializer}
-    return LoweredModel(
-        name=loaded.name,
-        context=context,
-        module=module,
-        entry=ir.StringAttr(entry.attributes["sym_name"]).value,
-        inputs=_specs(loaded.proto.graph.input, initializers),
-        outputs=_specs(loaded.proto.graph.output),
-        coverage=coverage,
-        temps=temps,
-    )
+    return ir.StringAttr(entry.attributes["sym_name"]).value
 
 
-def _run_pass(name: str, module: ir.Module, model: LoadedModel, options: CompileOptions) -> None:
+def _run_pass(name: str, option_string: str, module: ir.Module, model: LoadedModel, options: CompileOptions) -> None:
     try:
-        PASSES[name]().apply(module)
+        PASSES[name].from_option_string(option_string).apply(module)
         if options.verify_each and name not in ANALYSES:
             verify_module(module)
     except ir.MLIRError as error:
         raise CompilationError(f"{model.name}: {name} failed: {describe_mlir_error(error)}") from None
     except (PassFailure, VerificationError) as error:
         raise CompilationError(f"{model.name}: {name} failed (a gimlet bug; please report it): {error}") from None
+    except GimletError as error:
+        raise type(error)(f"{model.name}: {error}") from None
 
 
 def describe_mlir_error(error: ir.MLIRError) -> str:
@@ -141,23 +184,26 @@ def describe_mlir_error(error: ir.MLIRError) -> str:
 
 def compile_for_target(lowered: LoweredModel, target: Target, options: CompileOptions | None = None) -> bytes:
     """iree-compile the lowered module for one target; returns the IREE module (.vmfb) bytes."""
-    options = options or CompileOptions()
+    return compile_module(lowered.module, target, options or CompileOptions(), lowered.name, lowered.temps, f"{target.NAME}")
+
+
+def compile_module(module: ir.Module, target: Target, options: CompileOptions, name: str, temps: Path | None, stem: str) -> bytes:
+    """iree-compile one linalg module for `target`, keeping its input and command line under `temps`."""
     flags = [*target.compile_flags(), "--iree-input-type=auto", *options.extra_iree_flags]
     with tempfile.TemporaryDirectory(prefix="gimlet-compile-") as scratch:
         source = Path(scratch) / "input.mlirbc"
         with open(source, "wb") as stream:
-            lowered.module.operation.write_bytecode(stream)
-        if lowered.temps is not None:
-            stem = f"{len(PIPELINE) + 1:02d}-{target.NAME}"
-            (lowered.temps / f"{stem}.input.mlirbc").write_bytes(source.read_bytes())
-            command = ["iree-compile", str(lowered.temps / f"{stem}.input.mlirbc"), *flags, "-o", f"{stem}.vmfb"]
-            (lowered.temps / f"{stem}.iree-compile.sh").write_text(shlex.join(command) + "\n")
+            module.operation.write_bytecode(stream)
+        if temps is not None:
+            (temps / f"iree-{stem}.input.mlirbc").write_bytes(source.read_bytes())
+            command = ["iree-compile", str(temps / f"iree-{stem}.input.mlirbc"), *flags, "-o", f"iree-{stem}.vmfb"]
+            (temps / f"iree-{stem}.iree-compile.sh").write_text(shlex.join(command) + "\n")
         try:
             vmfb = iree_tools.compile_file(str(source), extra_args=flags)
         except iree_tools.CompilerToolError as error:
-            raise CompilationError(f"{lowered.name}: iree-compile failed for {target.describe()}: {_first_error(error)}") from None
-    if lowered.temps is not None:
-        (lowered.temps / f"{len(PIPELINE) + 1:02d}-{target.NAME}.vmfb").write_bytes(vmfb)
+            raise CompilationError(f"{name}: iree-compile failed for {target.describe()} ({stem}): {_first_error(error)}") from None
+    if temps is not None:
+        (temps / f"iree-{stem}.vmfb").write_bytes(vmfb)
     return vmfb
 
 

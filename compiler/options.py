@@ -22,6 +22,16 @@ class CompileOptions:
             the GIMLET_SAVE_TEMPS environment variable.
         verify_each: run gimlet-verify after every gimlet pass.
         extra_iree_flags: flags appended to every iree-compile command line.
+        objective: what placement minimises: "latency" (default) or "cost" (money per inference).
+        sla: a latency bound such as "5ms"; with objective "cost", the cheapest placement meeting it.
+        pins: "REGEX=DEVICE" each; ops whose node name the regex matches in full go to DEVICE.
+        links: "A-B=BANDWIDTH,LATENCY" each (e.g. "edge-cloud=50Mbit/s,20ms"); default links go
+            through each device's host link.
+        placement_method: "auto" (exact where small enough), "exact" or "heuristic".
+        fallback: which extra modules each partition gets: "cpu" (a CPU module for every partition
+            placed elsewhere, the default), "none", or "all" (a module for every requested target).
+        profiles: a calibrated profile file (gimletc --calibrate); default: the one calibration
+            wrote on this machine, if any.
     """
 
     targets: list[str] = field(default_factory=lambda: ["cpu"])
@@ -29,6 +39,13 @@ class CompileOptions:
     save_temps: Path | None = None
     verify_each: bool = True
     extra_iree_flags: list[str] = field(default_factory=list)
+    objective: str = "latency"
+    sla: str | None = None
+    pins: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    placement_method: str = "auto"
+    fallback: str = "cpu"
+    profiles: Path | None = None
 
     def temps_dir(self) -> Path | None:
         """The folder for intermediates, created on first use; None when not keeping them."""
@@ -38,3 +55,12 @@ class CompileOptions:
         path = Path(location)
         path.mkdir(parents=True, exist_ok=True)
         return path
+
+    def profiles_path(self) -> Path | None:
+        """The calibrated profiles to use: the given file, else calibration's default file if it exists."""
+        if self.profiles is not None:
+            return Path(self.profiles)
+        from ..targets.perf import default_profile_path
+
+        path = default_profile_path()
+        return path if path.exists() else None

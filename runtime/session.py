@@ -9,6 +9,7 @@ modules themselves, and it never imports the compiler.
 from __future__ import annotations
 
 import os
+import platform
 import warnings
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
@@ -87,8 +88,13 @@ class Session:
         for target in order:
             module = modules[target]
             driver = module["driver"]
-            if self._allowed is not None and target not in self._allowed and driver not in self._allowed:
+            kind = module["target"].partition(":")[0]
+            if self._allowed is not None and not {target, kind, driver} & self._allowed:
                 tried.append(f"{target} (not in devices={sorted(self._allowed)})")
+                continue
+            triple = module.get("triple")
+            if triple and triple.partition("-")[0] != platform.machine():
+                tried.append(f"{target} (built for {triple}, this machine is {platform.machine()})")
                 continue
             device = try_open(driver)
             if device is None:

@@ -55,6 +55,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--save-temps", metavar="DIR", help="keep every intermediate (IR after each pass, iree-compile command lines) in DIR")
     parser.add_argument("--iree-flag", action="append", default=[], metavar="FLAG", help="extra flag for every iree-compile run; repeatable")
+    placement = parser.add_argument_group("placement (with several targets)")
+    placement.add_argument("--objective", choices=("latency", "cost"), default="latency", help="minimise latency (default) or money per inference")
+    placement.add_argument("--sla", metavar="TIME", help="latency bound, e.g. 5ms; with --objective cost, the cheapest placement meeting it")
+    placement.add_argument("--pin", action="append", default=[], metavar="REGEX=DEVICE", help="place nodes whose name matches REGEX (in full) on DEVICE; repeatable")
+    placement.add_argument("--link", action="append", default=[], metavar="A-B=RATE,LATENCY", help="a direct link between two devices, e.g. edge-cloud=50Mbit/s,20ms; repeatable")
+    placement.add_argument("--fallback", choices=("cpu", "none", "all"), default="cpu", help="extra modules per partition: a CPU one (default), none, or one per target")
+    placement.add_argument("--placement-method", choices=("auto", "exact", "heuristic"), default="auto", help="exact (HiGHS) where small enough, or a heuristic (default auto)")
+    placement.add_argument("--profiles", metavar="FILE", help="calibrated device profiles (default: the file gimletc --calibrate wrote, if any)")
+    placement.add_argument(
+        "--explain", nargs="?", const="text", choices=("text", "json", "svg", "png", "dot"), metavar="FORMAT",
+        help="show every op's estimates and why it runs where it does: text (default), json, svg, png or dot",
+    )
+    placement.add_argument("--explain-output", metavar="FILE", help="write the explanation to FILE (default: stdout; svg/png beside the bundle)")
     parser.add_argument("--list-targets", action="store_true", help="list the known targets and their options, then exit")
     verbosity = parser.add_mutually_exclusive_group()
     verbosity.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
@@ -151,6 +164,13 @@ def _compile(args: argparse.Namespace, console: Console) -> int:
         input_shapes=parse_shapes(args.input_shape),
         save_temps=Path(args.save_temps) if args.save_temps else None,
         extra_iree_flags=list(args.iree_flag),
+        objective=args.objective,
+        sla=args.sla,
+        pins=list(args.pin),
+        links=list(args.link),
+        placement_method=args.placement_method,
+        fallback=args.fallback,
+        profiles=Path(args.profiles) if args.profiles else None,
     )
     if not args.quiet:
         console.print(f"gimletc: compiling {model} for {', '.join(options.targets)}", highlight=False)
@@ -160,6 +180,8 @@ def _compile(args: argparse.Namespace, console: Console) -> int:
     elapsed = time.perf_counter() - started
     if args.verbose:
         _print_details(console, bundle)
+    if args.explain:
+        _explain(bundle.manifest, args, output, console)
     if not args.quiet:
         sizes = {name: len(data) for name, data in bundle.members.items()}
         weights = sum(size for name, size in sizes.items() if name.startswith("weights/"))
@@ -170,6 +192,21 @@ def _compile(args: argparse.Namespace, console: Console) -> int:
             highlight=False,
         )
     return 0
+
+
+def _explain(manifest: dict, args: argparse.Namespace, bundle_path: Path, console: Console) -> None:
+    from ..compiler.explain import render
+
+    rendered = render(manifest, args.explain)
+    destination = args.explain_output
+    if destination is None and args.explain in ("svg", "png"):
+        destination = str(bundle_path.with_suffix(f".placement.{args.explain}"))
+    if destination is None:
+        sys.stdout.write(rendered)
+        return
+    Path(destination).write_bytes(rendered if isinstance(rendered, bytes) else rendered.encode())
+    if not args.quiet:
+        console.print(f"gimletc: wrote the placement explanation to {destination}", highlight=False)
 
 
 def _print_details(console: Console, bundle) -> None:

@@ -7,8 +7,7 @@ import sys
 
 from support import EXAMPLES
 
-from gimlet.compiler import CompileOptions, compile_for_target, lower_model
-from gimlet.targets import get_target
+from gimlet.compiler import lower_model
 
 TORCH_RELU = """
 func.func @f(%x: !torch.vtensor<[2,3],f32>) -> !torch.vtensor<[2,3],f32> {
@@ -64,22 +63,29 @@ def test_missing_input_file(tmp_path):
 
 
 def test_save_temps_keeps_every_intermediate(tmp_path):
-    options = CompileOptions(save_temps=tmp_path / "temps")
-    lowered = lower_model(EXAMPLES / "mlp.onnx", options)
-    compile_for_target(lowered, get_target("cpu"), options)
+    import gimlet
+
+    gimlet.compile(EXAMPLES / "mlp.onnx", targets=["cpu"], save_temps=tmp_path / "temps")
     names = sorted(p.name for p in (tmp_path / "temps").iterdir())
     assert names == [
         "00-prepared.onnx",
         "00-torch.mlir",
         "01-gimlet-raise-torch.mlir",
-        "02-gimlet-lower-to-linalg.mlir",
-        "03-cpu.input.mlirbc",
-        "03-cpu.iree-compile.sh",
-        "03-cpu.vmfb",
+        "02-gimlet-annotate-cost.mlir",
+        "03-gimlet-partition.mlir",
+        "04-gimlet-outline-partitions.mlir",
+        "05-gimlet-lower-to-linalg-p0.mlir",
+        "iree-p0.cpu.input.mlirbc",
+        "iree-p0.cpu.iree-compile.sh",
+        "iree-p0.cpu.vmfb",
     ]
-    assert '"gimlet.matmul"' in (tmp_path / "temps" / "01-gimlet-raise-torch.mlir").read_text()
-    assert "linalg.matmul" in (tmp_path / "temps" / "02-gimlet-lower-to-linalg.mlir").read_text()
-    command = (tmp_path / "temps" / "03-cpu.iree-compile.sh").read_text()
+    temps = tmp_path / "temps"
+    assert '"gimlet.matmul"' in (temps / "01-gimlet-raise-torch.mlir").read_text()
+    assert "gimlet.cost = {cpu = " in (temps / "02-gimlet-annotate-cost.mlir").read_text()
+    assert 'gimlet.target = "cpu"' in (temps / "03-gimlet-partition.mlir").read_text()
+    assert "call @mlp_p0" in (temps / "04-gimlet-outline-partitions.mlir").read_text()
+    assert "linalg.matmul" in (temps / "05-gimlet-lower-to-linalg-p0.mlir").read_text()
+    command = (temps / "iree-p0.cpu.iree-compile.sh").read_text()
     assert command.startswith("iree-compile ") and "--iree-llvmcpu-target-cpu=host" in command
 
 

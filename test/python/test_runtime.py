@@ -52,7 +52,7 @@ def test_signature_is_described(transformer_bundle):
 
 
 def test_weights_are_stored_once_outside_the_modules(tmp_path):
-    bundle = gimlet.compile(EXAMPLES / "mlp.onnx", targets=["cpu", "vulkan"])
+    bundle = gimlet.compile(EXAMPLES / "mlp.onnx", targets=["cpu", "vulkan"], fallback="all")
     path = bundle.save(tmp_path / "mlp.gimlet")
     weights = bundle.members["weights/model.irpa"]
     modules = [data for name, data in bundle.members.items() if name.startswith("modules/")]
@@ -173,7 +173,8 @@ def test_input_errors_are_clear(cnn_bundle):
 
 
 def test_missing_device_falls_back_with_one_warning(tmp_path):
-    path = gimlet.compile(EXAMPLES / "mlp.onnx", targets=["cuda", "cpu"]).save(tmp_path / "mlp.gimlet")
+    # Pinned to cuda (the cost model would keep this small model on the CPU); the CPU module is the fallback.
+    path = gimlet.compile(EXAMPLES / "mlp.onnx", targets=["cuda", "cpu"], pins=[".*=cuda"]).save(tmp_path / "mlp.gimlet")
     with pytest.warns(UserWarning, match="partition 'p0' placed on cuda runs on cpu instead") as caught:
         session = gimlet.load(path)
     assert len(caught) == 1
@@ -184,7 +185,7 @@ def test_missing_device_falls_back_with_one_warning(tmp_path):
 
 
 def test_no_runnable_module_names_the_target(tmp_path):
-    path = gimlet.compile(EXAMPLES / "mlp.onnx", targets=["cuda"]).save(tmp_path / "cuda-only.gimlet")
+    path = gimlet.compile(EXAMPLES / "mlp.onnx", targets=["cuda"], fallback="none").save(tmp_path / "cuda-only.gimlet")
     with pytest.raises(DeviceError, match="partition 'p0' cannot run here: it has modules for cuda.*run it where a cuda device exists"):
         gimlet.load(path)
     with pytest.raises(DeviceError, match="not in devices"):
