@@ -32,6 +32,8 @@ class CompileOptions:
             placed elsewhere, the default), "none", or "all" (a module for every requested target).
         profiles: a calibrated profile file (gimletc --calibrate); default: the one calibration
             wrote on this machine, if any.
+        profile_feedback: a run's profile (gimlet-run --profile-output): the placement re-plans
+            with each device's estimates scaled by its measured/estimated ratio.
     """
 
     targets: list[str] = field(default_factory=lambda: ["cpu"])
@@ -46,6 +48,7 @@ class CompileOptions:
     placement_method: str = "auto"
     fallback: str = "cpu"
     profiles: Path | None = None
+    profile_feedback: Path | None = None
 
     def temps_dir(self) -> Path | None:
         """The folder for intermediates, created on first use; None when not keeping them."""

@@ -9,13 +9,16 @@ the manifest keeps.
 
 from __future__ import annotations
 
+import json
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from iree.compiler import ir
 
+from ..errors import OptionError
 from ..passes.base import block_ops, functions
+from ..runtime.profiling import device_scales
 from ..passes.coverage import Coverage
 from ..passes.partition.annotate import COST_ATTR, WORK_ATTR, devices_of, profiles_of
 from ..passes.partition.outline import DEVICE_ATTR
@@ -56,12 +59,21 @@ def pass_options(options: CompileOptions) -> dict[str, str]:
     profiles = options.profiles_path()
     if profiles is not None:
         annotate.append(f"profiles={profiles}")
+    if options.profile_feedback is not None:
+        annotate += [f"scale={device}={factor:.6g}" for device, factor in _feedback_scales(options.profile_feedback).items()]
     partition = [f"objective={options.objective}", f"method={options.placement_method}"]
     if options.sla:
         partition.append(f"sla={options.sla}")
     partition += [f"pin={pin}" for pin in options.pins]
     partition += [f"link={link}" for link in options.links]
     return {"gimlet-annotate-cost": shlex.join(annotate), "gimlet-partition": shlex.join(partition)}
+
+
+def _feedback_scales(path: Path) -> dict[str, float]:
+    try:
+        return device_scales(json.loads(Path(path).read_text()))
+    except (OSError, ValueError) as error:
+        raise OptionError(f"--profile-feedback {path}: {error}") from None
 
 
 def place_model(model, options: CompileOptions, parameters: Path | None = None, progress: Progress | None = None) -> PlacedModel:

@@ -2,6 +2,7 @@
 
 from .bundle import FORMAT, FORMAT_VERSION, Bundle, BundleError, BundleFile
 from .devices import DeviceError, available_drivers
+from .profiling import Profile, device_scales
 from .session import InputError, Session, TensorInfo, load
 
 __all__ = [
@@ -12,8 +13,10 @@ __all__ = [
     "BundleFile",
     "DeviceError",
     "InputError",
+    "Profile",
     "Session",
     "TensorInfo",
     "available_drivers",
+    "device_scales",
     "load",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import platform
+import time
 import warnings
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
@@ -20,7 +21,8 @@ import numpy as np
 from ..errors import GimletError
 from .bundle import BundleError, BundleFile
 from .devices import DeviceError, try_open
-from .transfers import to_host
+from .profiling import Profile
+from .transfers import HOST_DRIVERS, to_device, to_host
 
 
 class InputError(GimletError, ValueError):
@@ -68,7 +70,11 @@ class Session:
         self._instance = ireert.VmInstance()
         self._parameters = self._load_parameters(manifest.get("parameters"))
         self._allowed = set(devices) if devices is not None else None
+        self._moved: list[str] = []
         self._partitions = [self._load_partition(p) for p in manifest["partitions"]]
+        if self._moved:
+            warnings.warn(f"gimlet: {self.path}: {'; '.join(self._moved)}", stacklevel=3)
+        self.last_profile: Profile | None = None
 
     # -- loading -------------------------------------------------------------
 
@@ -101,11 +107,7 @@ class Session:
                 tried.append(f"{target} (no {driver} device)")
                 continue
             if target != preferred:
-                warnings.warn(
-                    f"gimlet: {self.path}: partition '{partition['name']}' placed on {preferred} runs on {target} instead "
-                    f"({tried[0]})",
-                    stacklevel=3,
-                )
+                self._moved.append(f"partition '{partition['name']}' placed on {preferred} runs on {target} instead ({tried[0]})")
             return self._bind(partition, target, driver, device, module)
         raise DeviceError(
             f"{self.path}: partition '{partition['name']}' cannot run here: it has modules for "
@@ -135,26 +137,45 @@ class Session:
 
     # -- running -------------------------------------------------------------
 
-    def run(self, *args: Any, **kwargs: Any) -> dict[str, np.ndarray]:
-        """Run the model: `run({"x": array})`, `run(x)` (inputs in order), or `run(x=array)`."""
+    def run(self, *args: Any, profile: bool = False, **kwargs: Any) -> dict[str, np.ndarray]:
+        """Run the model: `run({"x": array})`, `run(x)` (inputs in order), or `run(x=array)`.
+
+        With `profile=True`, `session.last_profile` holds each partition's measured
+        time and each transfer's time and bytes beside the manifest's estimates.
+        """
         feeds = self._bind_inputs(args, kwargs)
+        recorder = Profile.for_session(self) if profile else None
         values: dict[str, Any] = dict(feeds)
         where: dict[str, _LoadedPartition | None] = {name: None for name in feeds}  # None: on the host
         for partition in self._partitions:
-            arguments = [self._on(partition, values[name], where[name]) for name in partition.inputs]
+            arguments = [self._move(values[name], where[name], partition, name, recorder) for name in partition.inputs]
+            started = time.perf_counter()
             result = partition.invoker(*arguments)
+            if recorder is not None:
+                recorder.partition_ran(partition, time.perf_counter() - started)
             results = result if isinstance(result, (list, tuple)) else [result]
             for name, value in zip(partition.outputs, results):
                 values[name], where[name] = value, partition
-        return {info.name: self._to_numpy(self._on(None, values[info.name], where[info.name]), info) for info in self.outputs}
+        outputs = {
+            info.name: self._to_numpy(self._move(values[info.name], where[info.name], None, info.name, recorder), info)
+            for info in self.outputs
+        }
+        self.last_profile = recorder
+        return outputs
 
     @staticmethod
-    def _on(consumer: "_LoadedPartition | None", value: Any, producer: "_LoadedPartition | None") -> Any:
-        """`value` where `consumer` (None: the host) can read it: unchanged on the same device,
-        else through host memory."""
-        if producer is None or (consumer is not None and consumer.driver == producer.driver):
+    def _move(value: Any, producer: "_LoadedPartition | None", consumer: "_LoadedPartition | None", name: str, recorder) -> Any:
+        """`value` where `consumer` (None: the host) reads it: unchanged on the same device, else through
+        host memory (read back from the producer's device, uploaded to the consumer's)."""
+        same_device = producer is not None and consumer is not None and consumer.driver == producer.driver
+        if same_device or (producer is None and (consumer is None or consumer.driver in HOST_DRIVERS)):
             return value
-        return to_host(value, producer.device, producer.driver)
+        started = time.perf_counter()
+        host = value if producer is None else to_host(value, producer.device, producer.driver)
+        moved = to_device(host, consumer.device) if consumer is not None and consumer.driver not in HOST_DRIVERS else host
+        if recorder is not None:
+            recorder.transfer_ran(name, producer, consumer, host.nbytes, time.perf_counter() - started)
+        return moved
 
     __call__ = run
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -107,6 +108,12 @@ def calibrate_and_save(target_names: list[str], output: Path, console: Console, 
     if not quiet:
         for result in results:
             console.print(comparison_table(result))
+            if result.machine_was_busy:
+                console.print(
+                    f"warning: {result.target}: other processes were busy while measuring (load average "
+                    f"{result.load_average:.1f} on {os.cpu_count()} cores); figures may be too slow, calibrate again when idle",
+                    highlight=False,
+                )
         console.print(f"gimlet-calibrate: wrote {', '.join(r.target for r in results)} to {output}", highlight=False)
     return {result.target: result.profile for result in results}
 

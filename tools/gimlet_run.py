@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--repeat", type=int, default=10, metavar="N", help="timed runs after one warm-up (default 10)")
     parser.add_argument("--seed", type=int, default=0, help="seed for random inputs (default 0)")
     parser.add_argument("--devices", metavar="LIST", help="comma-separated targets or drivers the session may use, e.g. cpu")
+    parser.add_argument("--profile", action="store_true", help="report each partition's and transfer's measured time beside its estimate")
+    parser.add_argument("--profile-output", metavar="FILE", help="write the profile as JSON (for gimletc --profile-feedback); implies --profile")
     parser.add_argument("--list-devices", action="store_true", help="list the IREE drivers here and whether a device opens, then exit")
     return parser
 
@@ -112,17 +114,29 @@ def _run(args: argparse.Namespace) -> int:
         print(f"random inputs (seed {args.seed}):")
         for name, array in inputs.items():
             print(f"  {summarize(name, array)}")
+    profiling = args.profile or bool(args.profile_output)
     outputs = session.run(inputs)
-    times = []
+    times, profiles = [], []
     for _ in range(args.repeat):
         started = time.perf_counter()
-        session.run(inputs)
+        session.run(inputs, profile=profiling)
         times.append(time.perf_counter() - started)
+        if profiling:
+            profiles.append(session.last_profile)
     print("outputs:")
     for name, array in outputs.items():
         print(f"  {summarize(name, array)}")
     placement = ", ".join(f"{p} on {t}" for p, t in session.placement.items())
     print(f"latency: median {statistics.median(times) * 1e3:.3f} ms, min {min(times) * 1e3:.3f} ms over {args.repeat} runs ({placement})")
+    if profiling:
+        from ..runtime.profiling import Profile
+
+        profile = Profile.median(profiles)
+        print(f"profile (medians over {args.repeat} runs):")
+        print("  " + profile.render().replace("\n", "\n  "))
+        if args.profile_output:
+            profile.save(args.profile_output)
+            print(f"saved the profile to {args.profile_output}")
     if args.output_dir:
         directory = Path(args.output_dir)
         directory.mkdir(parents=True, exist_ok=True)

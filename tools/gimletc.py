@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     placement.add_argument("--fallback", choices=("cpu", "none", "all"), default="cpu", help="extra modules per partition: a CPU one (default), none, or one per target")
     placement.add_argument("--placement-method", choices=("auto", "exact", "heuristic"), default="auto", help="exact (HiGHS) where small enough, or a heuristic (default auto)")
     placement.add_argument("--profiles", metavar="FILE", help="calibrated device profiles (default: the file gimletc --calibrate wrote, if any)")
+    placement.add_argument("--profile-feedback", metavar="FILE", help="re-plan with measured times from gimlet-run --profile-output FILE")
     placement.add_argument(
         "--explain", nargs="?", const="text", choices=("text", "json", "svg", "png", "dot"), metavar="FORMAT",
         help="show every op's estimates and why it runs where it does: text (default), json, svg, png or dot",
@@ -171,6 +172,7 @@ def _compile(args: argparse.Namespace, console: Console) -> int:
         placement_method=args.placement_method,
         fallback=args.fallback,
         profiles=Path(args.profiles) if args.profiles else None,
+        profile_feedback=Path(args.profile_feedback) if args.profile_feedback else None,
     )
     if not args.quiet:
         console.print(f"gimletc: compiling {model} for {', '.join(options.targets)}", highlight=False)

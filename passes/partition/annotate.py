@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from iree.compiler import ir
@@ -57,7 +57,8 @@ class AnnotateCost(ModulePass):
 
     Options: `targets` (as for gimletc --targets, e.g. `cpu,cloud=cuda:device=h200`);
     `profiles`, a calibrated profile file (gimletc --calibrate) to use instead of
-    datasheet figures for the devices present.
+    datasheet figures for the devices present; `scale=DEVICE=FACTOR` (repeatable),
+    measured/estimated ratios from a run's profile (gimletc --profile-feedback).
     """
 
     NAME = "gimlet-annotate-cost"
@@ -65,11 +66,27 @@ class AnnotateCost(ModulePass):
 
     targets: str = "cpu"
     profiles: str = ""
+    scale: list[str] = field(default_factory=list)
+
+    def _scales(self, devices: list[Device]) -> dict[str, float]:
+        names = {d.name for d in devices}
+        scales = {}
+        for item in self.scale:
+            name, equals, factor = item.partition("=")
+            try:
+                value = float(factor)
+            except ValueError:
+                value = -1.0
+            if not equals or name not in names or value <= 0:
+                raise PassFailure(f"scale '{item}' must be DEVICE=FACTOR with a device among {', '.join(sorted(names))} and FACTOR > 0")
+            scales[name] = value
+        return scales
 
     def apply(self, module: ir.Module) -> None:
         devices = parse_devices(split_target_list(self.targets), get_target)
         set_devices(module, devices, self.profiles or None)
         profiles = profiles_of(module, devices)
+        scales = self._scales(devices)
         for function in functions(module):
             for block in function.regions[0].blocks:
                 for op in block_ops(block):
@@ -83,5 +100,8 @@ class AnnotateCost(ModulePass):
                         }
                     )
                     op.attributes[COST_ATTR] = ir.DictAttr.get(
-                        {device.name: _f64(estimate(op, profile)) for device, profile in zip(devices, profiles)}
+                        {
+                            device.name: _f64(estimate(op, profile) * scales.get(device.name, 1.0))
+                            for device, profile in zip(devices, profiles)
+                        }
                     )
