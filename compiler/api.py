@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import platform
 import tempfile
+import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from iree.compiler import version as iree_version
 
 from .. import __version__
-from ..errors import OptionError
+from ..errors import CompilationError, OptionError
 from ..runtime.bundle import FORMAT, FORMAT_VERSION, Bundle
 from ..targets import Target, get_target, split_target_list
 from ..targets.devices import parse_devices
-from .driver import Progress, compile_module
+from .driver import Progress, bytecode, compile_bytecode
 from .onnx_import_worker import PARAMETER_SCOPE
 from .options import CompileOptions
 from .placement import Partition, PlacedModel, place_model
@@ -50,21 +53,45 @@ def compile(
     with tempfile.TemporaryDirectory(prefix="gimlet-bundle-") as scratch:
         weights = Path(scratch) / "weights.irpa"
         placed = place_model(model, options, parameters=weights, progress=progress)
+        jobs = [
+            (partition, key, target, bytecode(partition.module))
+            for partition in placed.partitions
+            for key, target in _module_targets(partition, devices, options.fallback)
+        ]
+        workers = max(1, min(options.jobs or os.cpu_count() or 1, len(jobs)))
+        label = f"iree-compile {len(jobs)} module(s)" + (f", {workers} at a time" if workers > 1 else "")
+        with progress.step(label), ThreadPoolExecutor(max_workers=workers) as pool:
+            # iree-compile runs as a child process per module: threads are enough to run them side by side.
+            futures = [
+                pool.submit(
+                    compile_bytecode, source, target, options, placed.imported.loaded.name, placed.imported.temps, f"{partition.name}.{key}"
+                )
+                for partition, key, target, source in jobs
+            ]
+            results = [_result(future, partition, key) for future, (partition, key, _, _) in zip(futures, jobs)]
         members: dict[str, bytes] = {}
-        entries = []
-        for partition in placed.partitions:
-            modules = {}
-            for key, target in _module_targets(partition, devices, options.fallback):
-                with progress.step(f"iree-compile {partition.name} for {key}"):
-                    member = f"modules/{partition.name}.{key}.vmfb"
-                    members[member] = compile_module(
-                        partition.module, target, options, placed.imported.loaded.name, placed.imported.temps, f"{partition.name}.{key}"
-                    )
-                    modules[key] = _module_entry(member, target)
-            entries.append(_partition_entry(partition, modules))
+        modules_of: dict[str, dict] = {partition.name: {} for partition in placed.partitions}
+        for (partition, key, target, _), vmfb in zip(jobs, results):
+            if vmfb is None:
+                continue
+            member = f"modules/{partition.name}.{key}.vmfb"
+            members[member] = vmfb
+            modules_of[partition.name][key] = _module_entry(member, target)
+        entries = [_partition_entry(partition, modules_of[partition.name]) for partition in placed.partitions]
         if weights.exists():
             members[WEIGHTS_MEMBER] = weights.read_bytes()
     return Bundle(_manifest(placed, entries, has_weights=WEIGHTS_MEMBER in members), members)
+
+
+def _result(future, partition: Partition, key: str) -> bytes | None:
+    """A module's bytes; a fallback that fails to compile is left out with a warning, not an error."""
+    try:
+        return future.result()
+    except CompilationError as error:
+        if key == partition.device.name:
+            raise
+        warnings.warn(f"gimlet: no {key} fallback for partition {partition.name}: {error}", stacklevel=4)
+        return None
 
 
 def _module_targets(partition: Partition, devices, fallback: str) -> list[tuple[str, Target]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shlex
 import tempfile
 from contextlib import contextmanager
@@ -189,17 +190,28 @@ def compile_for_target(lowered: LoweredModel, target: Target, options: CompileOp
 
 def compile_module(module: ir.Module, target: Target, options: CompileOptions, name: str, temps: Path | None, stem: str) -> bytes:
     """iree-compile one linalg module for `target`, keeping its input and command line under `temps`."""
+    return compile_bytecode(bytecode(module), target, options, name, temps, stem)
+
+
+def bytecode(module: ir.Module) -> bytes:
+    """The module as MLIR bytecode: what iree-compile reads, and safe to hand to another thread."""
+    stream = io.BytesIO()
+    module.operation.write_bytecode(stream)
+    return stream.getvalue()
+
+
+def compile_bytecode(source: bytes, target: Target, options: CompileOptions, name: str, temps: Path | None, stem: str) -> bytes:
+    """iree-compile MLIR bytecode for `target` (a child process, so several may run at once)."""
     flags = [*target.compile_flags(), "--iree-input-type=auto", *options.extra_iree_flags]
     with tempfile.TemporaryDirectory(prefix="gimlet-compile-") as scratch:
-        source = Path(scratch) / "input.mlirbc"
-        with open(source, "wb") as stream:
-            module.operation.write_bytecode(stream)
+        path = Path(scratch) / "input.mlirbc"
+        path.write_bytes(source)
         if temps is not None:
-            (temps / f"iree-{stem}.input.mlirbc").write_bytes(source.read_bytes())
+            (temps / f"iree-{stem}.input.mlirbc").write_bytes(source)
             command = ["iree-compile", str(temps / f"iree-{stem}.input.mlirbc"), *flags, "-o", f"iree-{stem}.vmfb"]
             (temps / f"iree-{stem}.iree-compile.sh").write_text(shlex.join(command) + "\n")
         try:
-            vmfb = iree_tools.compile_file(str(source), extra_args=flags)
+            vmfb = iree_tools.compile_file(str(path), extra_args=flags)
         except iree_tools.CompilerToolError as error:
             raise CompilationError(f"{name}: iree-compile failed for {target.describe()} ({stem}): {_first_error(error)}") from None
     if temps is not None:

@@ -34,6 +34,7 @@ class CompileOptions:
             wrote on this machine, if any.
         profile_feedback: a run's profile (gimlet-run --profile-output): the placement re-plans
             with each device's estimates scaled by its measured/estimated ratio.
+        jobs: how many iree-compile processes may run at once (default: one per CPU core).
     """
 
     targets: list[str] = field(default_factory=lambda: ["cpu"])
@@ -49,6 +50,7 @@ class CompileOptions:
     fallback: str = "cpu"
     profiles: Path | None = None
     profile_feedback: Path | None = None
+    jobs: int | None = None
 
     def temps_dir(self) -> Path | None:
         """The folder for intermediates, created on first use; None when not keeping them."""

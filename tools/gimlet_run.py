@@ -13,6 +13,7 @@ import argparse
 import re
 import statistics
 import sys
+import warnings
 import time
 from pathlib import Path
 
@@ -86,7 +87,13 @@ def list_devices() -> int:
     return 0
 
 
+def _warn(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings as one line each, without the Python source line."""
+    print(f"gimlet-run: warning: {' '.join(str(message).removeprefix('gimlet: ').split())}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
+    warnings.showwarning = _warn
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.list_devices:

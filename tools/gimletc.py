@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 import time
 import traceback
 from contextlib import contextmanager
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--save-temps", metavar="DIR", help="keep every intermediate (IR after each pass, iree-compile command lines) in DIR")
     parser.add_argument("--iree-flag", action="append", default=[], metavar="FLAG", help="extra flag for every iree-compile run; repeatable")
+    parser.add_argument("-j", "--jobs", type=int, metavar="N", help="iree-compile processes at once (default: one per CPU core)")
     placement = parser.add_argument_group("placement (with several targets)")
     placement.add_argument("--objective", choices=("latency", "cost"), default="latency", help="minimise latency (default) or money per inference")
     placement.add_argument("--sla", metavar="TIME", help="latency bound, e.g. 5ms; with --objective cost, the cheapest placement meeting it")
@@ -122,7 +124,13 @@ def list_targets(console: Console) -> None:
             console.print(f"    {name}:{option}=...  {description}", highlight=False)
 
 
+def _warn(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings as one line each, without the Python source line."""
+    print(f"gimletc: warning: {' '.join(str(message).removeprefix('gimlet: ').split())}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
+    warnings.showwarning = _warn
     parser = build_parser()
     args = parser.parse_args(argv)
     console = Console(stderr=False, soft_wrap=True)
@@ -173,6 +181,7 @@ def _compile(args: argparse.Namespace, console: Console) -> int:
         fallback=args.fallback,
         profiles=Path(args.profiles) if args.profiles else None,
         profile_feedback=Path(args.profile_feedback) if args.profile_feedback else None,
+        jobs=args.jobs,
     )
     if not args.quiet:
         console.print(f"gimletc: compiling {model} for {', '.join(options.targets)}", highlight=False)
