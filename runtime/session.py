@@ -167,8 +167,14 @@ class Session:
     def _move(value: Any, producer: "_LoadedPartition | None", consumer: "_LoadedPartition | None", name: str, recorder) -> Any:
         """`value` where `consumer` (None: the host) reads it: unchanged on the same device, else through
         host memory (read back from the producer's device, uploaded to the consumer's)."""
-        same_device = producer is not None and consumer is not None and consumer.driver == producer.driver
-        if same_device or (producer is None and (consumer is None or consumer.driver in HOST_DRIVERS)):
+        producer_driver = producer.driver if producer is not None else None
+        consumer_driver = consumer.driver if consumer is not None else None
+        on_host = {None, *HOST_DRIVERS}
+        if producer_driver == consumer_driver or (producer_driver in on_host and consumer_driver in on_host):
+            # Same device, or host memory on both sides (a CPU result handed to the caller or to
+            # another CPU partition): nothing to move, only to view as an array for the caller.
+            if consumer is None and producer is not None:
+                return np.asarray(value.to_host())
             return value
         started = time.perf_counter()
         host = value if producer is None else to_host(value, producer.device, producer.driver)

@@ -1,0 +1,177 @@
+"""What the gimlet runtime adds over calling IREE directly, and what each extra partition costs.
+
+    pip install torch==2.13.0 pillow && pip install --no-deps torchvision==0.28.0
+    python benchmarks/runtime_overhead.py [--threads 2] [--rounds 7]
+
+1. One-partition bundle on the CPU (ResNet-18, random weights) through
+   `gimlet.load(...).run(...)`, against the same module and weights called
+   directly through iree.runtime (VmContext + FunctionInvoker). Rounds
+   interleave the two; the figure is the median of per-round medians.
+2. Per-partition dispatch overhead: a chain of 50 small ops placed on two
+   CPU device instances in turn (50 partitions, tensors stay on the host),
+   against the same chain as one partition: (t50 - t1) / 49.
+
+Writes benchmarks/results/runtime_overhead.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+RESULTS = REPO / "benchmarks" / "results" / "runtime_overhead.md"
+
+
+def median_time(run, iterations: int) -> float:
+    samples = []
+    for _ in range(iterations):
+        started = time.perf_counter()
+        run()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def interleaved(engines: dict, rounds: int, iterations: int) -> dict[str, float]:
+    for run in engines.values():
+        run()
+    per_round = {name: [] for name in engines}
+    for _ in range(rounds):
+        for name, run in engines.items():
+            per_round[name].append(median_time(run, iterations))
+    return {name: statistics.median(times) for name, times in per_round.items()}
+
+
+def direct_invoker(bundle_path: Path):
+    """The bundle's single module and weights, called through iree.runtime with nothing of gimlet's."""
+    import iree.runtime as ireert
+
+    from gimlet.runtime.bundle import BundleFile
+
+    bundle = BundleFile(bundle_path)
+    partition = bundle.manifest["partitions"][0]
+    module_entry = partition["modules"][partition["target"]]
+    instance = ireert.VmInstance()
+    device = ireert.get_device(module_entry["driver"])
+    modules = [ireert.create_hal_module(instance, device)]
+    if bundle.manifest["parameters"]:
+        index = ireert.ParameterIndex()
+        index.load_from_file_handle(ireert.FileHandle.wrap_memory(bundle.view(bundle.manifest["parameters"]["member"])), "irpa")
+        modules.append(ireert.create_io_parameters_module(instance, index.create_provider(scope=bundle.manifest["parameters"]["scope"])))
+    program = ireert.VmModule.wrap_buffer(instance, bundle.view(module_entry["member"]))
+    modules.append(program)
+    context = ireert.VmContext(instance, modules=modules)
+    invoker = ireert.FunctionInvoker(context, device, program.lookup_function(partition["function"]))
+    return bundle, invoker
+
+
+def resnet18_overhead(directory: Path, rounds: int, iterations: int) -> dict:
+    import torch
+    from cpu_latency import _export, _torchvision
+
+    import gimlet
+
+    torch.manual_seed(0)
+    model = _torchvision().models.resnet18(weights=None).eval()
+    image = torch.randn(1, 3, 224, 224)
+    onnx_path = directory / "resnet18.onnx"
+    _export(model, (image,), onnx_path, ["image"])
+    bundle_path = gimlet.compile(onnx_path, targets=["cpu"]).save(directory / "resnet18.gimlet")
+    session = gimlet.load(bundle_path)
+    _bundle, invoker = direct_invoker(bundle_path)
+    x = image.numpy()
+    times = interleaved(
+        {"gimlet": lambda: session.run({"image": x}), "iree": lambda: invoker(x).to_host()},
+        rounds,
+        iterations,
+    )
+    return {"gimlet_ms": times["gimlet"] * 1e3, "iree_ms": times["iree"] * 1e3, "ratio": times["gimlet"] / times["iree"]}
+
+
+def chain_model(length: int) -> onnx.ModelProto:
+    nodes = []
+    current = "x"
+    for i in range(length):
+        nodes.append(helper.make_node("Relu" if i % 2 == 0 else "Neg", [current], [f"t{i}"], name=f"op{i}"))
+        current = f"t{i}"
+    nodes[-1].output[0] = "y"
+    graph = helper.make_graph(
+        nodes, "chain", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 64])], [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 64])]
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def partition_overhead(directory: Path, rounds: int, iterations: int, length: int = 50) -> dict:
+    import gimlet
+
+    model = chain_model(length)
+    targets = ["a=cpu", "b=cpu"]
+    alternating = gimlet.compile(model, targets=targets, pins=[f"op{i}={'a' if i % 2 == 0 else 'b'}" for i in range(length)], fallback="none")
+    single = gimlet.compile(model, targets=targets, pins=[".*=a"], fallback="none")
+    many = gimlet.load(alternating.save(directory / "many.gimlet"))
+    one = gimlet.load(single.save(directory / "one.gimlet"))
+    x = np.random.default_rng(0).standard_normal((1, 64)).astype(np.float32)
+    times = interleaved({"many": lambda: many.run({"x": x}), "one": lambda: one.run({"x": x})}, rounds, iterations)
+    partitions = len(alternating.manifest["partitions"])
+    return {
+        "partitions": partitions,
+        "many_ms": times["many"] * 1e3,
+        "one_ms": times["one"] * 1e3,
+        "per_partition_us": (times["many"] - times["one"]) / (partitions - 1) * 1e6,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="gimlet runtime overhead")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--iterations", type=int, default=20)
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args()
+
+    import iree.runtime as ireert
+
+    ireert.flags.parse_flags(f"--task_topology_group_count={args.threads}")
+    with tempfile.TemporaryDirectory() as scratch:
+        directory = Path(scratch)
+        print("measuring ResNet-18 ...", file=sys.stderr)
+        resnet = resnet18_overhead(directory, args.rounds, args.iterations)
+        print("measuring the 50-partition chain ...", file=sys.stderr)
+        chain = partition_overhead(directory, args.rounds, args.iterations * 5)
+    table = "\n".join(
+        [
+            "# Runtime overhead",
+            "",
+            f"CPU, {args.threads} threads (IREE task topology), median of per-round medians over {args.rounds} interleaved rounds.",
+            "",
+            "| measurement | gimlet | direct iree.runtime | ratio |",
+            "| --- | ---: | ---: | ---: |",
+            f"| ResNet-18, one partition | {resnet['gimlet_ms']:.3f} ms | {resnet['iree_ms']:.3f} ms | {resnet['ratio']:.3f} |",
+            "",
+            "| measurement | value |",
+            "| --- | ---: |",
+            f"| chain of 50 small ops as {chain['partitions']} partitions | {chain['many_ms']:.3f} ms |",
+            f"| the same chain as 1 partition | {chain['one_ms']:.3f} ms |",
+            f"| dispatch overhead per extra partition | {chain['per_partition_us']:.1f} µs |",
+            "",
+            "Reproduce: `python benchmarks/runtime_overhead.py` (setup in the script's docstring).",
+            "",
+        ]
+    )
+    print(table)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
