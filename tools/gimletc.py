@@ -71,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="show every op's estimates and why it runs where it does: text (default), json, svg, png or dot",
     )
     placement.add_argument("--explain-output", metavar="FILE", help="write the explanation to FILE (default: stdout; svg/png beside the bundle)")
+    parser.add_argument(
+        "--calibrate", action="store_true",
+        help="measure the devices of --targets present here (default: all) with IREE microbenchmarks and save "
+        "their profiles (to --profiles, else the default profile file); the cost model then uses them",
+    )
     parser.add_argument("--list-targets", action="store_true", help="list the known targets and their options, then exit")
     verbosity = parser.add_mutually_exclusive_group()
     verbosity.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
@@ -137,9 +142,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.list_targets:
         list_targets(console)
         return 0
-    if not args.model:
+    if not args.model and not args.calibrate:
         parser.error("the model to compile is required")
     try:
+        if args.calibrate:
+            _calibrate(args, console)
+            if not args.model:
+                return 0
         return _compile(args, console)
     except GimletError as error:
         print(f"gimletc: error: {_one_line(error)}", file=sys.stderr)
@@ -156,6 +165,16 @@ def main(argv: list[str] | None = None) -> int:
 
 def _one_line(error: Exception) -> str:
     return " ".join(str(error).split())
+
+
+def _calibrate(args: argparse.Namespace, console: Console) -> None:
+    from ..targets import get_target
+    from ..targets.perf import default_profile_path
+    from .gimlet_calibrate import calibrate_and_save
+
+    names = [get_target(spec).NAME for spec in parse_targets(args.targets)] if args.targets else sorted(available_targets())
+    output = Path(args.profiles) if args.profiles else default_profile_path()
+    calibrate_and_save(names, output, console, quiet=args.quiet)
 
 
 def _compile(args: argparse.Namespace, console: Console) -> int:
