@@ -7,7 +7,7 @@ at its first occurrence, plus larger synthetic ops of every class for spread.
 Each op is compiled alone (its operands as arguments, random inputs) and
 timed on each device as the cost model prices it: its time inside a module,
 launch included, without the fixed cost of calling into the module (see
-gimlet.targets.calibration). The estimates come from `estimate(op, profile)`
+gimlet.compiler.calibration). The estimates come from `estimate(op, profile)`
 with the default profiles (host_cpu_profile, lavapipe_profile) and with
 calibrated ones: measured here first by separate microbenchmarks, or read
 from --profiles. Reported per device: Spearman rank correlation and median
@@ -37,7 +37,7 @@ from gimlet.dialects import Work
 from gimlet.passes import PASSES
 from gimlet.passes.partition.cost import OP_CLASS, estimate
 from gimlet.targets import get_target
-from gimlet.targets.calibration import TIMING_PASSES, DeviceBench, OpSpec, calibrate
+from gimlet.compiler.calibration import TIMING_PASSES, DeviceBench, OpSpec, calibrate
 from gimlet.targets.perf import DeviceProfile, load_profiles
 from gimlet.targets.profiles import host_cpu_profile, lavapipe_profile
 

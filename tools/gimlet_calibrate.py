@@ -21,7 +21,7 @@ from rich.table import Table
 from ..errors import GimletError, OptionError
 from ..runtime.devices import DeviceError
 from ..targets import available_targets, get_target
-from ..targets.calibration import TargetCalibration, calibrate_present
+from ..compiler.calibration import TargetCalibration, calibrate_present
 from ..targets.perf import OP_CLASSES, DeviceProfile, default_profile_path, load_profiles, save_profiles
 from .gimletc import ConsoleProgress
 

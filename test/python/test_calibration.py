@@ -17,7 +17,7 @@ from gimlet.passes.partition.cost import estimate
 from gimlet.runtime.devices import try_open
 from gimlet.runtime.transfers import to_host
 from gimlet.targets import get_target
-from gimlet.targets.calibration import MICROBENCHMARKS, DeviceBench, OpSpec, calibrate, calibrate_target
+from gimlet.compiler.calibration import MICROBENCHMARKS, DeviceBench, OpSpec, calibrate, calibrate_target
 from gimlet.targets.perf import OP_CLASSES, load_profiles, save_profiles
 from gimlet.targets.profiles import host_cpu_profile
 from gimlet.tools import gimlet_calibrate

@@ -44,15 +44,15 @@ import numpy as np
 from iree.compiler import ir
 from iree.compiler import tools as iree_tools
 
-from ..compiler.context import new_context
+from .context import new_context
 from ..dialects import Work
 from ..errors import CompilationError
 from ..passes import PASSES
 from ..passes.partition.cost import work_of
 from ..runtime.devices import DeviceError, open_device
 from ..runtime.transfers import HOST_DRIVERS, to_device, to_host
-from . import get_target
-from .perf import OP_CLASSES, DeviceProfile
+from ..targets import get_target
+from ..targets.perf import OP_CLASSES, DeviceProfile
 
 #: NumPy types of the element types microbenchmark inputs take.
 NUMPY_TYPES = {
