@@ -33,7 +33,11 @@ def compile(
     progress: Progress | None = None,
     **settings,
 ) -> Bundle:
-    """Compile a model (ONNX path, ModelProto or bytes) for `targets` into a Bundle.
+    """Compile a model for `targets` into a Bundle.
+
+    `model` is an ONNX model (path, ModelProto or bytes), a torch.nn.Module (with
+    `example_args=(...)` and optionally `dynamic_shapes=...`), a
+    torch.export.ExportedProgram, or a saved program (.pt2).
 
     `targets` are device specs (`cpu`, `cuda:device=h200`, `edge=cpu:triple=...`).
     The cost model places every op; each partition is compiled for its device
@@ -64,7 +68,7 @@ def compile(
             # iree-compile runs as a child process per module: threads are enough to run them side by side.
             futures = [
                 pool.submit(
-                    compile_bytecode, source, target, options, placed.imported.loaded.name, placed.imported.temps, f"{partition.name}.{key}"
+                    compile_bytecode, source, target, options, placed.imported.name, placed.imported.temps, f"{partition.name}.{key}"
                 )
                 for partition, key, target, source in jobs
             ]
@@ -129,7 +133,7 @@ def _manifest(placed: PlacedModel, partitions: list[dict], has_weights: bool) ->
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "compiler": {"gimlet": __version__, "iree": iree_version.VERSION, "host": platform.machine()},
-        "model": {"name": imported.loaded.proto.graph.name, "source": imported.loaded.name},
+        "model": {"name": imported.title, "source": imported.name},
         "inputs": [spec.to_dict() for spec in imported.inputs],
         "outputs": [spec.to_dict() for spec in imported.outputs],
         "parameters": {"member": WEIGHTS_MEMBER, "scope": PARAMETER_SCOPE} if has_weights else None,

@@ -93,9 +93,10 @@ def lower_model(
 
 @dataclass
 class ImportedModel:
-    """A model in torch IR with everything the later steps report against."""
+    """A model in torch IR, whichever frontend it came through, with what later steps report against."""
 
-    loaded: LoadedModel
+    name: str  # how errors and the manifest refer to it: its path, or <model>, or the module's class
+    title: str  # the model's own name (ONNX graph name, torch module class)
     context: ir.Context
     module: ir.Module
     temps: Path | None
@@ -104,7 +105,7 @@ class ImportedModel:
     step: int = 0  # index of the next intermediate file kept
 
     def lowered(self, entry: str, coverage: Coverage) -> LoweredModel:
-        return LoweredModel(self.loaded.name, self.context, self.module, entry, self.inputs, self.outputs, coverage, self.temps)
+        return LoweredModel(self.name, self.context, self.module, entry, self.inputs, self.outputs, coverage, self.temps)
 
     def keep(self, suffix: str, module: ir.Module | None = None) -> None:
         """Keep an intermediate (with GIMLET_SAVE_TEMPS): NN-<suffix>.mlir."""
@@ -115,16 +116,38 @@ class ImportedModel:
 
 
 def import_step(model, options: CompileOptions, parameters: Path | None, progress: Progress | None) -> ImportedModel:
+    """Import an ONNX model (path, bytes, ModelProto), a torch.export program (.pt2 path or
+    ExportedProgram) or a torch.nn.Module (with `options.example_args`) into torch IR."""
     progress = progress or Progress()
     temps = options.temps_dir()
     with progress.step("import"):
+        if is_torch_model(model):
+            from .torch_import import import_torch
+
+            return import_torch(model, options, new_context(), temps, parameters)
         loaded = prepare_model(load_model(model), options.input_shapes)
         if temps is not None:
             onnx.save(loaded.proto, str(temps / "00-prepared.onnx"))
         context = new_context()
         module = import_model(loaded, context, temps, parameters=parameters)
     initializers = {i.name for i in loaded.proto.graph.initializer}
-    return ImportedModel(loaded, context, module, temps, _specs(loaded.proto.graph.input, initializers), _specs(loaded.proto.graph.output))
+    return ImportedModel(
+        loaded.name,
+        loaded.proto.graph.name,
+        context,
+        module,
+        temps,
+        _specs(loaded.proto.graph.input, initializers),
+        _specs(loaded.proto.graph.output),
+    )
+
+
+def is_torch_model(model) -> bool:
+    """A torch.nn.Module, a torch.export.ExportedProgram, or a path to a saved program (.pt2)."""
+    if isinstance(model, (str, Path)):
+        return str(model).endswith(".pt2")
+    module = type(model).__module__
+    return module.startswith("torch") or any(c.__module__.startswith("torch.nn") for c in type(model).__mro__)
 
 
 def run_passes(
@@ -146,7 +169,7 @@ def run_passes(
     with imported.context, ir.Location.unknown():
         for name in names:
             with progress.step(f"{name}{label}"):
-                _run_pass(name, (pass_options or {}).get(name, ""), module, imported.loaded, options)
+                _run_pass(name, (pass_options or {}).get(name, ""), module, imported.name, options)
             if name == "gimlet-raise-torch":
                 coverage = measure_coverage(module)
             imported.keep(name + label.replace(" ", "-"), module)
@@ -158,17 +181,17 @@ def _entry_name(module: ir.Module) -> str:
     return ir.StringAttr(entry.attributes["sym_name"]).value
 
 
-def _run_pass(name: str, option_string: str, module: ir.Module, model: LoadedModel, options: CompileOptions) -> None:
+def _run_pass(name: str, option_string: str, module: ir.Module, model_name: str, options: CompileOptions) -> None:
     try:
         PASSES[name].from_option_string(option_string).apply(module)
         if options.verify_each and name not in ANALYSES:
             verify_module(module)
     except ir.MLIRError as error:
-        raise CompilationError(f"{model.name}: {name} failed: {describe_mlir_error(error)}") from None
+        raise CompilationError(f"{model_name}: {name} failed: {describe_mlir_error(error)}") from None
     except (PassFailure, VerificationError) as error:
-        raise CompilationError(f"{model.name}: {name} failed (a gimlet bug; please report it): {error}") from None
+        raise CompilationError(f"{model_name}: {name} failed (a gimlet bug; please report it): {error}") from None
     except GimletError as error:
-        raise type(error)(f"{model.name}: {error}") from None
+        raise type(error)(f"{model_name}: {error}") from None
 
 
 def describe_mlir_error(error: ir.MLIRError) -> str:

@@ -57,9 +57,12 @@ BACKEND_LEGAL_OPS = (
 )
 
 
+def torch_backend_legal_ops() -> str:
+    return ",".join(BACKEND_LEGAL_OPS)
+
+
 def torch_backend_pipeline() -> str:
-    legal = ",".join(BACKEND_LEGAL_OPS)
-    return f"builtin.module(torch-onnx-to-torch-backend-pipeline{{backend-legal-ops={legal}}})"
+    return f"builtin.module(torch-onnx-to-torch-backend-pipeline{{backend-legal-ops={torch_backend_legal_ops()}}})"
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 #: Set to a folder to keep every intermediate of every compilation there (like IREE_SAVE_TEMPS).
 SAVE_TEMPS_ENV = "GIMLET_SAVE_TEMPS"
@@ -35,6 +36,9 @@ class CompileOptions:
         profile_feedback: a run's profile (gimlet-run --profile-output): the placement re-plans
             with each device's estimates scaled by its measured/estimated ratio.
         jobs: how many iree-compile processes may run at once (default: one per CPU core).
+        example_args: for a torch.nn.Module, the example inputs torch.export traces it with.
+        dynamic_shapes: for a torch.nn.Module, torch.export's dynamic_shapes (e.g.
+            `{"x": {0: torch.export.Dim("batch", max=64)}}`): those dimensions stay symbolic.
     """
 
     targets: list[str] = field(default_factory=lambda: ["cpu"])
@@ -51,6 +55,8 @@ class CompileOptions:
     profiles: Path | None = None
     profile_feedback: Path | None = None
     jobs: int | None = None
+    example_args: tuple = ()
+    dynamic_shapes: Any = None
 
     def temps_dir(self) -> Path | None:
         """The folder for intermediates, created on first use; None when not keeping them."""
