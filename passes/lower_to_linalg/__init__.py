@@ -21,12 +21,16 @@ PATTERNS = [
 #: torch-backend-to-linalg-on-tensors-backend-pipeline without the final contract
 #: check, which rejects the util.global ops that hold a model's parameters.
 #: Leftover torch ops are reported by `_check_lowered` instead, by node.
+#: It starts with canonicalize: torch_c.from_builtin_tensor of a lowered constant folds into a
+#: torch.vtensor.literal, which the conversions must see to lower. Then torch-mlir decomposes
+#: what import kept whole for gimlet (aten.linear, softmax, ...) but gimlet left foreign
+#: (dynamic shapes, say): the linalg conversions know only the decomposed forms.
 TORCH_TO_LINALG = (
     "builtin.module("
-    "func.func(convert-torch-to-tmtensor, convert-torch-to-tensor, convert-torch-to-linalg, "
+    "func.func(canonicalize, torch-decompose-complex-ops, convert-torch-to-tmtensor, convert-torch-to-tensor, convert-torch-to-linalg, "
     "convert-torch-to-scf, convert-torch-to-arith, convert-torch-to-tensor), "
     "convert-torch-conversion-to-mlprogram, "
-    "func.func(memref-expand, canonicalize, resolve-shaped-type-result-dims, cse), "
+    "func.func(memref-expand, resolve-shaped-type-result-dims, cse), "
     "torch-func-backend-type-conversion, "
     "func.func(torch-finalizing-backend-type-conversion))"
 )

@@ -8,6 +8,7 @@ import numpy as np
 from iree.compiler import ir
 
 from ...dialects import Constant, Elementwise
+from ...dialects.base import is_static
 from ..base import NoMatch, RewritePattern
 from .torch_ir import builtin_tensor_type, constant_value, defining_op, from_builtin, is_vtensor, to_builtin
 
@@ -108,6 +109,11 @@ class RaisePattern(RewritePattern):
         raise NotImplementedError
 
     def rewrite(self, operation: ir.Operation) -> list[ir.Value | None]:
+        for value in [*operation.operands, *operation.results]:
+            builtin = builtin_tensor_type(value.type) if is_vtensor(value.type) else None
+            if builtin is not None and not is_static(builtin.shape):
+                # gimlet's lowering needs static shapes; torch-mlir lowers dynamic ones.
+                raise NoMatch(f"dynamic shape {value.type}")
         op = TorchOp(operation)
         values = self.raise_op(op)
         replacements: list[ir.Value | None] = []
