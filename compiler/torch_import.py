@@ -157,11 +157,11 @@ def _weight_hooks(min_bytes: int):
 
 def import_torch(model: Any, options, context: ir.Context, temps: Path | None, parameters: Path | None):
     """Trace (if needed) and import a PyTorch model to torch backend IR in `context`."""
-    from iree.compiler.extras.fx_importer import FxImporter
-
     from .driver import ImportedModel
 
     program, name, title = exported_program(model, options)
+    from iree.compiler.extras.fx_importer import FxImporter  # imports torch: only once it is known present
+
     inputs, outputs = signature(program)
     hooks = _weight_hooks(PARAMETER_MIN_BYTES if parameters is not None else 1 << 62)
     importer = FxImporter(context=context, hooks=hooks)

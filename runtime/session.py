@@ -137,12 +137,17 @@ class Session:
 
     # -- running -------------------------------------------------------------
 
-    def run(self, *args: Any, profile: bool = False, **kwargs: Any) -> dict[str, np.ndarray]:
+    def run(self, *args: Any, profile: bool = False, output_type: str = "numpy", **kwargs: Any) -> dict[str, Any]:
         """Run the model: `run({"x": array})`, `run(x)` (inputs in order), or `run(x=array)`.
 
-        With `profile=True`, `session.last_profile` holds each partition's measured
-        time and each transfer's time and bytes beside the manifest's estimates.
+        Inputs are NumPy arrays or any DLPack tensor (a PyTorch tensor, say), taken
+        without a copy when it lives in host memory. Outputs are NumPy arrays, or
+        PyTorch tensors sharing their memory with `output_type="torch"`. With
+        `profile=True`, `session.last_profile` holds each partition's measured time
+        and each transfer's time and bytes beside the manifest's estimates.
         """
+        if output_type not in ("numpy", "torch"):
+            raise InputError(f"output_type must be 'numpy' or 'torch', got {output_type!r}")
         feeds = self._bind_inputs(args, kwargs)
         recorder = Profile.for_session(self) if profile else None
         values: dict[str, Any] = dict(feeds)
@@ -161,6 +166,10 @@ class Session:
             for info in self.outputs
         }
         self.last_profile = recorder
+        if output_type == "torch":
+            import torch
+
+            return {name: torch.from_numpy(array) for name, array in outputs.items()}
         return outputs
 
     @staticmethod
@@ -207,7 +216,7 @@ class Session:
         return {info.name: self._check_input(info, given[info.name]) for info in self.inputs}
 
     def _check_input(self, info: TensorInfo, value: Any) -> np.ndarray:
-        array = np.asarray(value)
+        array = self._as_array(info, value)
         if array.dtype != info.dtype:
             raise InputError(
                 f"{self.path}: input '{info.name}' has dtype {array.dtype}, expected {info.dtype}; "
@@ -218,6 +227,20 @@ class Session:
             raise InputError(f"{self.path}: input '{info.name}' has shape {list(array.shape)}, expected {info}")
         # Keep 0-d arrays 0-d: np.ascontiguousarray would make them 1-d.
         return array if array.flags.c_contiguous else array.copy(order="C")
+
+    def _as_array(self, info: TensorInfo, value: Any) -> np.ndarray:
+        """A host array over the caller's memory where possible (DLPack), else a copy."""
+        if isinstance(value, np.ndarray) or not hasattr(value, "__dlpack__"):
+            return np.asarray(value)
+        device_type = value.__dlpack_device__()[0] if hasattr(value, "__dlpack_device__") else 1
+        if device_type == 1:  # kDLCPU
+            try:
+                return np.from_dlpack(value)
+            except (BufferError, TypeError, RuntimeError):
+                pass  # e.g. a bfloat16 tensor NumPy cannot view; fall through to a copy
+        if hasattr(value, "cpu") and hasattr(value, "numpy"):
+            return value.detach().cpu().numpy()
+        raise InputError(f"{self.path}: input '{info.name}' is a DLPack tensor on a device NumPy cannot read; copy it to host memory first")
 
     @staticmethod
     def _to_numpy(value: Any, info: TensorInfo) -> np.ndarray:
