@@ -8,6 +8,7 @@ import platform
 import tempfile
 import warnings
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from iree.compiler import version as iree_version
@@ -15,8 +16,10 @@ from iree.compiler import version as iree_version
 from .. import __version__
 from ..errors import CompilationError, OptionError
 from ..runtime.bundle import FORMAT, FORMAT_VERSION, Bundle
+from ..runtime.devices import try_open
 from ..targets import Target, get_target, split_target_list
 from ..targets.devices import parse_devices
+from . import tuning
 from .driver import Progress, bytecode, compile_bytecode
 from .onnx_import_worker import PARAMETER_SCOPE
 from .options import CompileOptions
@@ -58,33 +61,131 @@ def compile(
         weights = Path(scratch) / "weights.irpa"
         placed = place_model(model, options, parameters=weights, progress=progress)
         jobs = [
-            (partition, key, target, bytecode(partition.module))
+            Job(partition, key, target, bytecode(partition.module), _op_counts(placed, partition.name), _signature(partition))
             for partition in placed.partitions
             for key, target in _module_targets(partition, devices, options.fallback)
         ]
-        workers = max(1, min(options.jobs or os.cpu_count() or 1, len(jobs)))
-        label = f"iree-compile {len(jobs)} module(s)" + (f", {workers} at a time" if workers > 1 else "")
+        cache = tuning.load_cache() if options.tune else {}
+        for job in jobs:
+            job.candidates = _candidates(job, options.tune, cache)
+        work = [(job, strategy) for job in jobs for strategy in job.candidates]
+        workers = max(1, min(options.jobs or os.cpu_count() or 1, len(work)))
+        label = f"iree-compile {len(work)} module(s)" + (f", {workers} at a time" if workers > 1 else "")
         with progress.step(label), ThreadPoolExecutor(max_workers=workers) as pool:
             # iree-compile runs as a child process per module: threads are enough to run them side by side.
-            futures = [
-                pool.submit(
-                    compile_bytecode, source, target, options, placed.imported.name, placed.imported.temps, f"{partition.name}.{key}"
+            futures = {
+                (id(job), strategy): pool.submit(
+                    compile_bytecode,
+                    job.source,
+                    job.target,
+                    options,
+                    placed.imported.name,
+                    placed.imported.temps,
+                    f"{job.partition.name}.{job.key}" + (f".{strategy}" if len(job.candidates) > 1 else ""),
+                    job.target.strategies()[strategy],
                 )
-                for partition, key, target, source in jobs
-            ]
-            results = [_result(future, partition, key) for future, (partition, key, _, _) in zip(futures, jobs)]
+                for job, strategy in work
+            }
+            for job in jobs:
+                job.built = {strategy: _result(futures[(id(job), strategy)], job.partition, job.key) for strategy in job.candidates}
+        if options.tune:
+            with progress.step("tune: measure each strategy on the devices here"):
+                for job in jobs:
+                    _choose(job, weights, cache)
+            tuning.save_cache(cache)
         members: dict[str, bytes] = {}
         modules_of: dict[str, dict] = {partition.name: {} for partition in placed.partitions}
-        for (partition, key, target, _), vmfb in zip(jobs, results):
+        for job in jobs:
+            strategy = job.chosen or job.candidates[0]
+            vmfb = job.built.get(strategy)
             if vmfb is None:
                 continue
-            member = f"modules/{partition.name}.{key}.vmfb"
+            member = f"modules/{job.partition.name}.{job.key}.vmfb"
             members[member] = vmfb
-            modules_of[partition.name][key] = _module_entry(member, target)
+            modules_of[job.partition.name][job.key] = _module_entry(member, job.target, strategy, job.timings)
         entries = [_partition_entry(partition, modules_of[partition.name]) for partition in placed.partitions]
         if weights.exists():
             members[WEIGHTS_MEMBER] = weights.read_bytes()
     return Bundle(_manifest(placed, entries, has_weights=WEIGHTS_MEMBER in members), members)
+
+
+@dataclass
+class Job:
+    """One module to build: a partition for one device, with the strategies to try."""
+
+    partition: Partition
+    key: str
+    target: Target
+    source: bytes
+    op_counts: dict[str, int]
+    signature: list[tuple[list[int], str]]
+    candidates: list[str] = field(default_factory=list)
+    built: dict[str, bytes | None] = field(default_factory=dict)
+    chosen: str | None = None
+    timings: dict[str, float | None] = field(default_factory=dict)
+
+
+def _op_counts(placed: PlacedModel, partition: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for row in placed.ops:
+        if row["partition"] == partition:
+            name = row["op"].partition("[")[0]
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def _signature(partition: Partition) -> list[tuple[list[int], str]]:
+    """The partition function's argument shapes and NumPy dtypes, for tuning's random inputs."""
+    from iree.compiler import ir
+
+    names = {"f32": "float32", "f16": "float16", "f64": "float64", "i64": "int64", "i32": "int32", "i8": "int8", "i1": "bool"}
+    with partition.module.context:
+        function = next(op for op in partition.module.body.operations if op.operation.name == "func.func")
+        inputs = ir.FunctionType(ir.TypeAttr(function.attributes["function_type"]).value).inputs
+        return [(list(t.shape), names.get(str(t.element_type), "float32")) for t in inputs]
+
+
+def _candidates(job: Job, tune: bool, cache: dict) -> list[str]:
+    """Strategies to compile: the default one; with --tune, a cached choice or every strategy
+    (only where the job's device is here to measure on)."""
+    default = job.target.default_strategy(job.op_counts)
+    if not tune:
+        return [default]
+    cached = cache.get(tuning.cache_key(job.source, job.target))
+    if cached in job.target.strategies():
+        return [cached]
+    if try_open(job.target.DRIVER) is None or "triple" in job.target.options:
+        return [default]
+    return [default] + [name for name in job.target.strategies() if name != default]
+
+
+def _choose(job: Job, weights: Path, cache: dict) -> None:
+    """Measure every strategy built for `job`, keep the fastest whose outputs match the default's."""
+    if len(job.built) < 2:
+        return
+    inputs = tuning.random_inputs(job.signature)
+    baseline = None
+    for strategy, vmfb in job.built.items():
+        if vmfb is None:
+            job.timings[strategy] = None
+            continue
+        try:
+            seconds, outputs = tuning.measure(vmfb, job.target, job.partition.function, weights, PARAMETER_SCOPE, inputs)
+        except Exception as error:  # a candidate that fails to run is simply not chosen
+            warnings.warn(f"gimlet: tuning {job.partition.name} for {job.key}: strategy {strategy} failed to run: {error}", stacklevel=4)
+            job.timings[strategy] = None
+            continue
+        if baseline is None:
+            baseline = outputs
+        elif not tuning.agree(outputs, baseline):
+            warnings.warn(f"gimlet: tuning {job.partition.name} for {job.key}: strategy {strategy} disagrees with the default; not used", stacklevel=4)
+            job.timings[strategy] = None
+            continue
+        job.timings[strategy] = seconds
+    measured = {name: seconds for name, seconds in job.timings.items() if seconds is not None}
+    if measured:
+        job.chosen = min(measured, key=measured.get)
+        cache[tuning.cache_key(job.source, job.target)] = job.chosen
 
 
 def _result(future, partition: Partition, key: str) -> bytes | None:
@@ -109,8 +210,16 @@ def _module_targets(partition: Partition, devices, fallback: str) -> list[tuple[
     return chosen
 
 
-def _module_entry(member: str, target: Target) -> dict:
-    entry = {"member": member, "target": target.describe(), "driver": target.DRIVER, "flags": target.compile_flags()}
+def _module_entry(member: str, target: Target, strategy: str, timings: dict[str, float | None]) -> dict:
+    entry = {
+        "member": member,
+        "target": target.describe(),
+        "driver": target.DRIVER,
+        "strategy": strategy,
+        "flags": [*target.compile_flags(), *target.strategies()[strategy]],
+    }
+    if timings:
+        entry["tuning"] = {name: seconds for name, seconds in timings.items()}
     if "triple" in target.options:
         entry["triple"] = target.options["triple"]
     return entry

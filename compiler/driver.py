@@ -8,7 +8,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import numpy as np
 import onnx
@@ -223,9 +223,17 @@ def bytecode(module: ir.Module) -> bytes:
     return stream.getvalue()
 
 
-def compile_bytecode(source: bytes, target: Target, options: CompileOptions, name: str, temps: Path | None, stem: str) -> bytes:
+def compile_bytecode(
+    source: bytes,
+    target: Target,
+    options: CompileOptions,
+    name: str,
+    temps: Path | None,
+    stem: str,
+    strategy_flags: Sequence[str] = (),
+) -> bytes:
     """iree-compile MLIR bytecode for `target` (a child process, so several may run at once)."""
-    flags = [*target.compile_flags(), "--iree-input-type=auto", *options.extra_iree_flags]
+    flags = [*target.compile_flags(), *strategy_flags, "--iree-input-type=auto", *options.extra_iree_flags]
     with tempfile.TemporaryDirectory(prefix="gimlet-compile-") as scratch:
         path = Path(scratch) / "input.mlirbc"
         path.write_bytes(source)

@@ -36,6 +36,8 @@ class CompileOptions:
         profile_feedback: a run's profile (gimlet-run --profile-output): the placement re-plans
             with each device's estimates scaled by its measured/estimated ratio.
         jobs: how many iree-compile processes may run at once (default: one per CPU core).
+        tune: measure every compile strategy of each partition's target on the devices here and
+            keep the fastest that agrees with the default (cached per partition and machine).
         example_args: for a torch.nn.Module, the example inputs torch.export traces it with.
         dynamic_shapes: for a torch.nn.Module, torch.export's dynamic_shapes (e.g.
             `{"x": {0: torch.export.Dim("batch", max=64)}}`): those dimensions stay symbolic.
@@ -55,6 +57,7 @@ class CompileOptions:
     profiles: Path | None = None
     profile_feedback: Path | None = None
     jobs: int | None = None
+    tune: bool = False
     example_args: tuple = ()
     dynamic_shapes: Any = None
 

@@ -42,6 +42,14 @@ class Target:
     def compile_flags(self) -> list[str]:
         raise NotImplementedError
 
+    def strategies(self) -> dict[str, list[str]]:
+        """Named sets of extra iree-compile flags worth trying on this target (`gimletc --tune`)."""
+        return {"default": []}
+
+    def default_strategy(self, op_counts: dict[str, int]) -> str:
+        """The strategy to use without tuning, from the gimlet ops (by name) a partition holds."""
+        return "default"
+
     def describe(self) -> str:
         rendered = ",".join(f"{k}={v}" for k, v in sorted(self.options.items()))
         return f"{self.NAME}:{rendered}" if rendered else self.NAME

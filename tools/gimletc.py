@@ -57,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--save-temps", metavar="DIR", help="keep every intermediate (IR after each pass, iree-compile command lines) in DIR")
     parser.add_argument("--iree-flag", action="append", default=[], metavar="FLAG", help="extra flag for every iree-compile run; repeatable")
     parser.add_argument("-j", "--jobs", type=int, metavar="N", help="iree-compile processes at once (default: one per CPU core)")
+    parser.add_argument(
+        "--tune", action="store_true",
+        help="try every compile strategy of each partition's target on the devices here, keep the fastest "
+        "(checked against the default's outputs; cached, so recompiling reuses the choice)",
+    )
     placement = parser.add_argument_group("placement (with several targets)")
     placement.add_argument("--objective", choices=("latency", "cost"), default="latency", help="minimise latency (default) or money per inference")
     placement.add_argument("--sla", metavar="TIME", help="latency bound, e.g. 5ms; with --objective cost, the cheapest placement meeting it")
@@ -201,6 +206,7 @@ def _compile(args: argparse.Namespace, console: Console) -> int:
         profiles=Path(args.profiles) if args.profiles else None,
         profile_feedback=Path(args.profile_feedback) if args.profile_feedback else None,
         jobs=args.jobs,
+        tune=args.tune,
     )
     if not args.quiet:
         console.print(f"gimletc: compiling {model} for {', '.join(options.targets)}", highlight=False)
@@ -248,7 +254,13 @@ def _print_details(console: Console, bundle) -> None:
         console.print(f"  foreign {count:4d}  {name}", highlight=False)
     for partition in bundle.partitions:
         for target, module in partition["modules"].items():
-            console.print(f"{partition['name']} on {module['target']}: iree-compile {' '.join(module['flags'])}", highlight=False)
+            console.print(
+                f"{partition['name']} on {module['target']}: strategy {module['strategy']}: iree-compile {' '.join(module['flags'])}",
+                highlight=False,
+            )
+            for strategy, seconds in module.get("tuning", {}).items():
+                measured = f"{seconds * 1e3:.3f} ms" if seconds is not None else "failed or disagreed"
+                console.print(f"    tuned {strategy}: {measured}", highlight=False)
 
 
 if __name__ == "__main__":
