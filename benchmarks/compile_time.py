@@ -1,0 +1,108 @@
+"""Compile time: gimletc against plain IREE (iree-import-onnx + iree-compile) on the same models.
+
+    python benchmarks/compile_time.py [--models resnet18,bert_encoder]
+
+For each model: the time of gimlet.compile split into import, gimlet's own
+passes (raise, cost, placement, outlining, lowering to linalg) and
+iree-compile; against plain IREE on the same model with the same CPU flags.
+The aim: gimlet's own passes add under 20% to what plain IREE takes. Writes
+benchmarks/results/compile_time.md. The torchvision and encoder models need
+PyTorch (see cpu_latency.py's docstring); --no-torch uses the examples only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+RESULTS = REPO / "benchmarks" / "results" / "compile_time.md"
+GIMLET_PASSES = ("gimlet-raise-torch", "gimlet-annotate-cost", "gimlet-partition", "gimlet-outline-partitions", "gimlet-lower-to-linalg")
+
+
+class StepTimes:
+    """A Progress that records how long each step of gimlet.compile took."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def step(self, description: str):
+        started = time.perf_counter()
+        yield
+        self.seconds[description] = self.seconds.get(description, 0.0) + time.perf_counter() - started
+
+
+def gimlet_times(model: Path) -> tuple[dict[str, float], list[str]]:
+    """Seconds per part of gimlet.compile, and the iree-compile flags it used."""
+    import gimlet
+
+    steps = StepTimes()
+    started = time.perf_counter()
+    bundle = gimlet.compile(model, targets=["cpu"], progress=steps, jobs=1)
+    total = time.perf_counter() - started
+    passes = sum(seconds for name, seconds in steps.seconds.items() if name.split(" ")[0] in GIMLET_PASSES)
+    compile_s = sum(seconds for name, seconds in steps.seconds.items() if name.startswith("iree-compile"))
+    flags = bundle.manifest["partitions"][0]["modules"]["cpu"]["flags"]
+    return {"total": total, "import": steps.seconds.get("import", 0.0), "passes": passes, "iree": compile_s}, flags
+
+
+def iree_times(model: Path, flags: list[str], directory: Path) -> dict[str, float]:
+    """Plain IREE: the ONNX importer (opset upgraded as gimlet does) then iree-compile with the same flags."""
+    mlir = directory / f"{model.stem}.mlir"
+    started = time.perf_counter()
+    subprocess.run(["iree-import-onnx", str(model), "--opset-version", "17", "-o", str(mlir)], check=True, capture_output=True)
+    imported = time.perf_counter()
+    subprocess.run(["iree-compile", str(mlir), *flags, "-o", str(directory / f"{model.stem}.vmfb")], check=True, capture_output=True)
+    done = time.perf_counter()
+    return {"import": imported - started, "compile": done - imported, "total": done - started}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", help="comma-separated subset (prefix match)")
+    parser.add_argument("--no-torch", action="store_true")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    from cpu_latency import example_cases, torch_cases
+
+    lines = [
+        "# Compile time: gimlet vs plain IREE (CPU)",
+        "",
+        "gimlet = `gimlet.compile(..., targets=['cpu'], jobs=1)`; its passes = raise, cost, placement, outlining and",
+        "lowering to linalg. Plain IREE = `iree-import-onnx --opset-version 17` then `iree-compile` with the same flags",
+        "(the CPU target and the model's default strategy). Seconds, one run each on a 2-core machine.",
+        "",
+        "| model | gimlet total | import | gimlet passes | iree-compile | plain IREE total | passes / plain IREE | gimlet / plain IREE |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    with tempfile.TemporaryDirectory() as scratch:
+        directory = Path(scratch)
+        cases = example_cases() + ([] if args.no_torch else torch_cases(directory))
+        if args.models:
+            wanted = [m.strip() for m in args.models.split(",")]
+            cases = [c for c in cases if any(c.name.startswith(w) for w in wanted)]
+        for case in cases:
+            print(f"{case.name} ...", file=sys.stderr, flush=True)
+            ours, flags = gimlet_times(case.onnx_path)
+            theirs = iree_times(case.onnx_path, [*flags, "--iree-input-type=auto"], directory)
+            lines.append(
+                f"| {case.name} | {ours['total']:.2f} | {ours['import']:.2f} | {ours['passes']:.2f} | {ours['iree']:.2f} | "
+                f"{theirs['total']:.2f} | {100 * ours['passes'] / theirs['total']:.1f}% | {ours['total'] / theirs['total']:.2f} |"
+            )
+    lines += ["", "Reproduce: `python benchmarks/compile_time.py`.", ""]
+    table = "\n".join(lines)
+    print(table)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
