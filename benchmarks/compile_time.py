@@ -91,7 +91,16 @@ def main() -> int:
         for case in cases:
             print(f"{case.name} ...", file=sys.stderr, flush=True)
             ours, flags = gimlet_times(case.onnx_path)
-            theirs = iree_times(case.onnx_path, [*flags, "--iree-input-type=auto"], directory)
+            try:
+                theirs = iree_times(case.onnx_path, [*flags, "--iree-input-type=auto"], directory)
+            except subprocess.CalledProcessError as error:
+                failed = error.stderr.decode(errors="replace").strip().splitlines()
+                reason = next((line for line in failed if "error" in line), failed[0] if failed else "failed")[:120]
+                lines.append(
+                    f"| {case.name} | {ours['total']:.2f} | {ours['import']:.2f} | {ours['passes']:.2f} | {ours['iree']:.2f} | "
+                    f"fails: {reason} | | |"
+                )
+                continue
             lines.append(
                 f"| {case.name} | {ours['total']:.2f} | {ours['import']:.2f} | {ours['passes']:.2f} | {ours['iree']:.2f} | "
                 f"{theirs['total']:.2f} | {100 * ours['passes'] / theirs['total']:.1f}% | {ours['total'] / theirs['total']:.2f} |"
