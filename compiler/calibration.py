@@ -230,8 +230,10 @@ class DeviceBench:
             argument_types = [ir.RankedTensorType(a.type) for a in entry.arguments]
             PASSES["gimlet-lower-to-linalg"]().apply(module)
             text = module.operation.get_asm()
+        # Compile as gimlet would a partition holding this op: with its target's default strategy.
+        strategy = self.target.strategies()[self.target.default_strategy({spec.name: 1})]
         try:
-            vmfb = iree_tools.compile_str(text, extra_args=self.flags)
+            vmfb = iree_tools.compile_str(text, extra_args=[*self.flags, *strategy])
         except iree_tools.CompilerToolError as error:
             raise CompilationError(f"calibration: iree-compile failed for {spec.name} on {self.target.NAME}: {str(error).splitlines()[0]}") from None
         module = ireert.VmModule.copy_buffer(self.instance, vmfb)
@@ -301,6 +303,16 @@ def _softmax(n: int) -> OpSpec:
     return OpSpec("gimlet.softmax", (f"tensor<{n // 1024}x1024xf32>",), f"tensor<{n // 1024}x1024xf32>", "{axis = 1 : i64, log = false}")
 
 
+def _conv(n: int) -> OpSpec:
+    """A ResNet-style 3x3 convolution, 64 channels on an n x n image."""
+    return OpSpec(
+        "gimlet.conv",
+        (f"tensor<1x64x{n}x{n}xf32>", "tensor<64x64x3x3xf32>"),
+        f"tensor<1x64x{n}x{n}xf32>",
+        "{dilations = array<i64: 1, 1>, groups = 1 : i64, padding = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>}",
+    )
+
+
 def _transpose(n: int) -> OpSpec:
     return OpSpec("gimlet.transpose", (f"tensor<{n}x{n}xf32>",), f"tensor<{n}x{n}xf32>", "{permutation = array<i64: 1, 0>}")
 
@@ -321,6 +333,8 @@ MICROBENCHMARKS: list[tuple[str, str, Callable[[int], OpSpec], Sequence[int]]] =
     ("reduce-sum", "reduction", _reduce_rows, (STREAM,)),
     ("softmax", "reduction", _softmax, (STREAM,)),
     ("transpose", "data_movement", _transpose, (1024,)),
+    # Convolutions reach other efficiencies than matmuls (im2col, layouts): their own entry.
+    ("conv", "gimlet.conv", _conv, (28, 56)),
 ]
 
 
@@ -343,13 +357,14 @@ def fit_profile(
     rate = max(flops[name] / net[name] for name in timings)
     bandwidth = max(traffic[name] / net[name] for name in timings)
     efficiency = {}
-    for op_class in OP_CLASSES:
-        members = [name for name, cls, _, _ in MICROBENCHMARKS if cls == op_class]
+    for op_class in [*OP_CLASSES, *sorted({cls for _, cls, _, _ in MICROBENCHMARKS if cls.startswith("gimlet.")})]:
+        members = [name for name, cls, _, _ in MICROBENCHMARKS if cls == op_class and name in timings]
         if members:
             compute = max(flops[name] / (rate * net[name]) for name in members)
             efficiency[op_class] = (compute or 1.0, max(traffic[name] / (bandwidth * net[name]) for name in members))
     # Foreign regions (torch ops gimlet does not model) are not measured: assume the least efficient class.
-    efficiency["foreign"] = (min(c for c, _ in efficiency.values()), min(m for _, m in efficiency.values()))
+    classes = [value for key, value in efficiency.items() if key in OP_CLASSES]
+    efficiency["foreign"] = (min(c for c, _ in classes), min(m for _, m in classes))
     scale = rate / base.peak_ops["f32"]
     changes = dict(
         description=description,

@@ -61,7 +61,8 @@ class DeviceProfile:
     host_latency: float = 0.0
     #: Renting price, dollars per hour (for the cost objective).
     price_per_hour: float = 0.0
-    #: (compute, memory) efficiency by op class; missing classes use DEFAULT_EFFICIENCY.
+    #: (compute, memory) efficiency by op class, or by op name (gimlet.conv) where measured;
+    #: missing classes use DEFAULT_EFFICIENCY.
     efficiency: dict[str, tuple[float, float]] = field(default_factory=dict)
     #: Element types the device runs; an op using any other costs infinity there.
     dtypes: frozenset[str] = frozenset({"f32", "f16", "bf16", "f64", "i1", "i8", "i16", "i32", "i64"})
@@ -79,7 +80,10 @@ class DeviceProfile:
             return self.peak_ops["f32"] / 2
         return self.peak_ops["f32"]
 
-    def efficiency_of(self, op_class: str) -> tuple[float, float]:
+    def efficiency_of(self, op_class: str, op_name: str | None = None) -> tuple[float, float]:
+        """An op kind's own efficiency where calibration measured one (e.g. gimlet.conv), else its class's."""
+        if op_name is not None and op_name in self.efficiency:
+            return self.efficiency[op_name]
         return self.efficiency.get(op_class, DEFAULT_EFFICIENCY[op_class])
 
     def with_changes(self, **changes) -> "DeviceProfile":

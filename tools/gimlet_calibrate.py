@@ -139,8 +139,10 @@ def comparison_table(result: TargetCalibration) -> Table:
     if result.link is not None:
         row("host link (GB/s)", measured.host_bandwidth, base.host_bandwidth, 1e9, 2)
         row("host latency (µs)", measured.host_latency, base.host_latency, 1e-6)
-    for op_class in OP_CLASSES:
-        (compute, memory), (base_compute, base_memory) = measured.efficiency_of(op_class), base.efficiency_of(op_class)
+    kinds = [*OP_CLASSES, *sorted(k for k in measured.efficiency if k.startswith("gimlet."))]
+    for op_class in kinds:
+        base_class = op_class if op_class in OP_CLASSES else "contraction"
+        (compute, memory), (base_compute, base_memory) = measured.efficiency_of(op_class, op_class), base.efficiency_of(base_class)
         row(f"{op_class} GFLOP/s", measured.peak_ops["f32"] * compute, base.peak_ops["f32"] * base_compute, 1e9)
         row(f"{op_class} GB/s", measured.memory_bandwidth * memory, base.memory_bandwidth * base_memory, 1e9)
     table.add_row("call overhead (µs)", f"{result.call_overhead * 1e6:.1f}", "-", "-")

@@ -72,7 +72,7 @@ def estimate(op: ir.Operation, profile: DeviceProfile) -> float:
     if op.name in FREE_OPS:
         return 0.0
     op_class = OP_CLASS[op.name]
-    compute_efficiency, memory_efficiency = profile.efficiency_of(op_class)
+    compute_efficiency, memory_efficiency = profile.efficiency_of(op_class, op.name)
     work = work_of(op)
     compute = sum(count / (profile.rate(dtype) * compute_efficiency) for dtype, count in work.flops.items())
     memory = (work.bytes_read + work.bytes_written) / (profile.memory_bandwidth * memory_efficiency)
