@@ -37,8 +37,9 @@ def assert_plausible(profile, source_prefix="calibrated on "):
     assert all(math.isfinite(value) and value > 0 for value in figures), profile
     assert 1e8 < profile.peak_ops["f32"] < 1e15  # FLOP/s
     assert 1e8 < profile.memory_bandwidth < 1e13  # bytes/s
-    assert 1e-8 < profile.launch_overhead < 1e-2  # seconds
-    assert set(profile.efficiency) == set(OP_CLASSES)
+    assert 1e-8 < profile.launch_overhead < 1e-1  # seconds (lavapipe on a loaded machine reaches ~20 ms)
+    assert set(OP_CLASSES) <= set(profile.efficiency)
+    assert all(key in OP_CLASSES or key.startswith("gimlet.") for key in profile.efficiency)
 
 
 def test_cpu_calibration_is_plausible(cpu_calibration):
