@@ -19,6 +19,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from common import publish
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -107,9 +108,7 @@ def main() -> int:
             )
     lines += ["", "Reproduce: `python benchmarks/compile_time.py`.", ""]
     table = "\n".join(lines)
-    print(table)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(table)
+    publish(table, args.output)
     return 0
 
 

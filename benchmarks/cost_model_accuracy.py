@@ -26,7 +26,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 from iree.compiler import ir
 from iree.compiler import tools as iree_tools
 from scipy.stats import spearmanr

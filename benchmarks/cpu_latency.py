@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import sys
 import tempfile
-import time
 import types
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
+from common import cpu_name, median_time, publish
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "cpu_latency.md"
@@ -100,15 +99,6 @@ def torch_cases(cache: Path) -> list[Case]:
     return cases
 
 
-def time_once(run: Callable[[], object], iterations: int) -> float:
-    samples = []
-    for _ in range(iterations):
-        started = time.perf_counter()
-        run()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
-
-
 def measure(case: Case, threads: int, rounds: int, iterations: int) -> dict[str, float | None]:
     import onnxruntime as ort
 
@@ -140,20 +130,10 @@ def measure(case: Case, threads: int, rounds: int, iterations: int) -> dict[str,
     per_round: dict[str, list[float]] = {name: [] for name in engines}
     for _ in range(rounds):
         for name, run in engines.items():
-            per_round[name].append(time_once(run, iterations))
+            per_round[name].append(median_time(run, iterations))
     results: dict[str, float | None] = {name: statistics.median(times) for name, times in per_round.items()}
     results.setdefault("pytorch", None)
     return results
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def render(rows: list[tuple[str, dict]], threads: int) -> str:
@@ -221,9 +201,7 @@ def main() -> int:
             print(f"measuring {case.name} ...", file=sys.stderr, flush=True)
             rows.append((case.name, measure(case, args.threads, args.rounds, args.iterations)))
     table = render(rows, args.threads)
-    print(table)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(table)
+    publish(table, args.output)
     return 0
 
 

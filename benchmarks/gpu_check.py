@@ -16,32 +16,18 @@ exists, and 2 when a model's CUDA results disagree with the CPU's.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
+from common import interleaved, publish
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 RESULTS = REPO / "benchmarks" / "results" / "gpu_check.md"
 #: f32 on the GPU accumulates in another order than on the CPU.
 RTOL = ATOL = 1e-3
-
-
-def median_latency(run, rounds: int, iterations: int = 20) -> float:
-    run()
-    medians = []
-    for _ in range(rounds):
-        samples = []
-        for _ in range(iterations):
-            started = time.perf_counter()
-            run()
-            samples.append(time.perf_counter() - started)
-        medians.append(statistics.median(samples))
-    return statistics.median(medians)
 
 
 def errors(actual: dict, expected: dict) -> tuple[float, float]:
@@ -100,14 +86,14 @@ def main() -> int:
                             model(*inputs)
                         torch.cuda.synchronize()
 
-                    torch_ms = median_latency(eager, args.rounds) * 1e3
+                    torch_ms = interleaved({'eager': eager}, args.rounds, 20)['eager'] * 1e3
             rows.append(
                 {
                     "model": case.name,
                     "placement": ", ".join(f"{p}:{d}" for p, d in placed.placement.items()),
-                    "cuda_ms": median_latency(lambda: only_cuda.run(case.inputs), args.rounds) * 1e3,
-                    "placed_ms": median_latency(lambda: placed.run(case.inputs), args.rounds) * 1e3,
-                    "cpu_ms": median_latency(lambda: cpu.run(case.inputs), args.rounds) * 1e3,
+                    "cuda_ms": interleaved({'run': lambda: only_cuda.run(case.inputs)}, args.rounds, 20)['run'] * 1e3,
+                    "placed_ms": interleaved({'run': lambda: placed.run(case.inputs)}, args.rounds, 20)['run'] * 1e3,
+                    "cpu_ms": interleaved({'run': lambda: cpu.run(case.inputs)}, args.rounds, 20)['run'] * 1e3,
                     "torch_ms": torch_ms,
                     "error": max(cuda_error[0], placed_error[0]),
                 }
@@ -126,9 +112,7 @@ def main() -> int:
     if disagreements:
         lines += ["", "Disagreements with the CPU beyond 1e-3:", *[f"- {d}" for d in disagreements]]
     table = "\n".join(lines) + "\n"
-    print(table)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(table)
+    publish(table, args.output)
     return 2 if disagreements else 0
 
 

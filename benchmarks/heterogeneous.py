@@ -22,6 +22,7 @@ import onnx
 import gimlet
 from gimlet.runtime import Profile
 from gimlet.runtime.devices import try_open
+from common import publish
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "heterogeneous.md"
@@ -86,9 +87,7 @@ def main() -> int:
             lines += measure(name, model, pattern, Path(scratch), args.repeat)
     lines += ["", "Reproduce: `python benchmarks/heterogeneous.py` (needs a Vulkan device).", ""]
     table = "\n".join(lines)
-    print(table)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(table)
+    publish(table, args.output)
     return 0
 
 

@@ -17,6 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from common import publish
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 RESULTS = REPO / "benchmarks" / "results" / "memory.md"
@@ -97,9 +99,7 @@ def main() -> int:
             )
     lines += ["", "Reproduce: `python benchmarks/memory.py`.", ""]
     table = "\n".join(lines)
-    print(table)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(table)
+    publish(table, args.output)
     return 0
 
 

@@ -29,6 +29,7 @@ from gimlet.passes.partition import solver
 from gimlet.passes.partition.annotate import devices_of, profiles_of
 from gimlet.passes.partition.place import build_problem, default_source
 from gimlet.targets.devices import transfer_model
+from common import publish
 
 REPO = Path(__file__).resolve().parents[1]
 LIGHT = Path(onnx.__file__).parent / "backend" / "test" / "data" / "light"
@@ -92,9 +93,7 @@ def main() -> int:
                 )
     lines += ["", "Reproduce: `python benchmarks/partition_real_models.py`.", ""]
     table = "\n".join(lines)
-    print(table)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(table)
+    publish(table, args.output)
     return 0
 
 

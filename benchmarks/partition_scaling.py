@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import sys
 import time
 from pathlib import Path
 
 from gimlet.passes.partition.solver import random_problem, solve
+from common import cpu_name, publish
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "partition_scaling.md"
@@ -69,16 +69,6 @@ def measure(n_ops: int, n_targets: int, time_limit: float, seed: int) -> list[di
     return rows
 
 
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def render(rows: list[dict], time_limit: float) -> str:
     lines = [
         "# Placement solver scaling",
@@ -115,9 +105,7 @@ def main() -> int:
         for n_targets in (int(count) for count in args.targets.split(",")):
             rows += measure(n_ops, n_targets, args.time_limit, args.seed)
     table = render(rows, args.time_limit)
-    print(table)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(table)
+    publish(table, args.output)
     return 0
 
 

@@ -17,38 +17,18 @@ Writes benchmarks/results/runtime_overhead.md.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 import onnx
 from onnx import TensorProto, helper
+from common import interleaved, publish
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 RESULTS = REPO / "benchmarks" / "results" / "runtime_overhead.md"
-
-
-def median_time(run, iterations: int) -> float:
-    samples = []
-    for _ in range(iterations):
-        started = time.perf_counter()
-        run()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
-
-
-def interleaved(engines: dict, rounds: int, iterations: int) -> dict[str, float]:
-    for run in engines.values():
-        run()
-    per_round = {name: [] for name in engines}
-    for _ in range(rounds):
-        for name, run in engines.items():
-            per_round[name].append(median_time(run, iterations))
-    return {name: statistics.median(times) for name, times in per_round.items()}
 
 
 def direct_invoker(bundle_path: Path):
@@ -167,9 +147,7 @@ def main() -> int:
             "",
         ]
     )
-    print(table)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(table)
+    publish(table, args.output)
     return 0
 
 

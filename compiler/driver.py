@@ -22,7 +22,7 @@ from ..passes.coverage import Coverage, measure_coverage
 from ..passes.verify import verify_module
 from ..targets import Target
 from .context import new_context
-from .onnx_import import LoadedModel, import_model, load_model, prepare_model
+from .onnx_import import import_model, load_model, prepare_model
 from .options import CompileOptions
 from .pipeline import ANALYSES, UNPLACED_PIPELINE
 

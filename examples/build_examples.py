@@ -59,7 +59,7 @@ def mlp() -> onnx.ModelProto:
     h = g.node("Sigmoid", [h], "sigmoid")
     h = g.node("Gemm", [h, g.weight("fc3_w", [10, 64]), g.weight("fc3_b", [10])], "fc3", transB=1)
     g.nodes[-1].output[0] = "logits"
-    y = g.node("Softmax", ["logits"], "softmax", axis=-1)
+    g.node("Softmax", ["logits"], "softmax", axis=-1)
     g.nodes[-1].output[0] = "probabilities"
     return g.model(
         "mlp",

@@ -1,0 +1,48 @@
+"""What the benchmark scripts share: timing by interleaved rounds, the machine's name, publishing a table."""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import time
+from pathlib import Path
+from typing import Callable
+
+
+def median_time(run: Callable[[], object], iterations: int) -> float:
+    """Median seconds of `iterations` calls."""
+    samples = []
+    for _ in range(iterations):
+        started = time.perf_counter()
+        run()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def interleaved(engines: dict[str, Callable[[], object]], rounds: int, iterations: int) -> dict[str, float]:
+    """Each engine's median of per-round medians, the engines taking turns within every round
+    (another process holding a core then slows all of them alike), after one warm-up call each."""
+    for run in engines.values():
+        run()
+    per_round: dict[str, list[float]] = {name: [] for name in engines}
+    for _ in range(rounds):
+        for name, run in engines.items():
+            per_round[name].append(median_time(run, iterations))
+    return {name: statistics.median(times) for name, times in per_round.items()}
+
+
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def publish(table: str, output: Path) -> None:
+    """Print the table and write it to `output` (benchmarks/results/...)."""
+    print(table)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(table)
