@@ -80,6 +80,29 @@ def exported_program(model: Any, options) -> tuple[Any, str, str]:
     return program, title, title
 
 
+def _native_batch_norm(input, weight, bias, running_mean, running_var, momentum, eps):
+    torch = require_torch()
+    return torch.ops.aten.native_batch_norm.default(input, weight, bias, running_mean, running_var, False, momentum, eps)
+
+
+def for_import(program):
+    """The program in the form IREE's FX importer takes.
+
+    torch.export returns training IR, with in-place ops (relu_, add_) the importer
+    cannot represent as value tensors: run_decompositions gives functional inference
+    IR. That turns batch norm into _native_batch_norm_legit_no_training, which
+    torch-mlir does not know: it becomes native_batch_norm(training=False), which it
+    does. Non-persistent buffers (BERT's position_ids, say) live in
+    program.constants, but the importer looks for them in the state dict.
+    """
+    torch = require_torch()
+    program = program.run_decompositions({torch.ops.aten._native_batch_norm_legit_no_training.default: _native_batch_norm})
+    for target in program.graph_signature.buffers:
+        if target not in program.state_dict and target in program.constants:
+            program.state_dict[target] = program.constants[target]
+    return program
+
+
 def _first_line(error: Exception) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
@@ -161,6 +184,11 @@ def import_torch(model: Any, options, context: ir.Context, temps: Path | None, p
 
     program, name, title = exported_program(model, options)
     from iree.compiler.extras.fx_importer import FxImporter  # imports torch: only once it is known present
+
+    try:
+        program = for_import(program)
+    except Exception as error:  # a decomposition torch cannot apply to this program
+        raise ModelImportError(f"{name}: torch could not turn the program into inference IR ({type(error).__name__}: {_first_line(error)})") from None
 
     inputs, outputs = signature(program)
     hooks = _weight_hooks(PARAMETER_MIN_BYTES if parameters is not None else 1 << 62)

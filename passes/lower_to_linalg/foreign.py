@@ -20,6 +20,26 @@ def inline_foreign_ops(module: ir.Module) -> int:
     return count
 
 
+#: torch ops torch-mlir's linalg conversion lacks, and the equivalent op it converts:
+#: `a & b` on tensors imports as __and__.Tensor (seen in transformers' attention masks),
+#: which has no conversion (__or__.Tensor has one).
+RENAMED = {"torch.aten.__and__.Tensor": "torch.aten.bitwise_and.Tensor"}
+
+
+def _renamed(operation: ir.Operation) -> None:
+    """Replace `operation` by the op of the same operands and results that torch-mlir can lower."""
+    replacement = ir.Operation.create(
+        RENAMED[operation.name],
+        results=[r.type for r in operation.results],
+        operands=list(operation.operands),
+        loc=operation.location,
+        ip=ir.InsertionPoint(operation),
+    )
+    for old, new in zip(operation.results, replacement.results):
+        old.replace_all_uses_with(new)
+    operation.erase()
+
+
 def _inline(op: Foreign) -> None:
     body = op.body
     for argument, operand in zip(body.arguments, op.operation.operands):
@@ -27,6 +47,8 @@ def _inline(op: Foreign) -> None:
     *inner, terminator = block_ops(body)
     for inner_op in inner:
         inner_op.move_before(op.operation)
+        if inner_op.name in RENAMED:
+            _renamed(inner_op)
     for result, value in zip(op.operation.results, terminator.operands):
         result.replace_all_uses_with(value)
     op.operation.erase()

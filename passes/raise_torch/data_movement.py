@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+from iree.compiler import ir
 
-from ...dialects import Broadcast, Concat, Constant, Gather, Pad, Reshape, Slice, Transpose
-from ...dialects.base import DYNAMIC, is_float, is_static, normalize_axis
+from ...dialects import Broadcast, Concat, Constant, Elementwise, Gather, Pad, Reshape, Slice, Transpose
+from ...dialects.base import DYNAMIC, is_float, is_integer, is_static, normalize_axis
 from ..base import NoMatch
-from .pattern import RaisePattern, TorchOp, cast_to
-from .torch_ir import literal_attribute
+from .pattern import RaisePattern, TorchOp, cast_to, scalar_tensor
+from .torch_ir import defining_op, is_vtensor, literal_attribute, to_builtin
 
 
 class RaiseLiteral(RaisePattern):
@@ -288,6 +289,113 @@ class RaiseGather(RaisePattern):
         return [Gather.build(op.tensor(0), op.tensor(2), op.int(1)).result]
 
 
+def _i64() -> ir.Type:
+    return ir.IntegerType.get_signless(64)
+
+
+def _normalized_index(index: ir.Value, size: int) -> ir.Value:
+    """An i64 index tensor with negative entries counted from the end of a dimension of `size`."""
+    index = cast_to(index, _i64())
+    negative = Elementwise.build("lt", [index, scalar_tensor(0, _i64())]).result
+    wrapped = Elementwise.build("add", [index, scalar_tensor(size, _i64())]).result
+    return Elementwise.build("where", [negative, wrapped, index]).result
+
+
+def _optional_tensor_list(op: TorchOp, index: int) -> list[ir.Value | None]:
+    """Operand `index`, a `torch.prim.ListConstruct` of tensors and Nones, as builtin tensors and Nones."""
+    producer = defining_op(op.operand(index))
+    if producer is None or producer.name != "torch.prim.ListConstruct":
+        raise NoMatch(f"operand #{index} is not a list built in this function")
+    values: list[ir.Value | None] = []
+    for value in producer.operands:
+        if str(value.type) == "!torch.none":
+            values.append(None)
+        elif is_vtensor(value.type):
+            values.append(to_builtin(value))
+        else:
+            raise NoMatch(f"operand #{index} holds a {value.type}, not a tensor or None")
+    return values
+
+
+class RaiseIndexTensor(RaisePattern):
+    """Advanced indexing x[i0, i1, ...] with integer index tensors: one gimlet.gather.
+
+    The index tensors broadcast together; more than one is folded into one linear index
+    i0·size1 + i1 over the indexed dimensions merged, after negative indices are wrapped.
+    Adjacent indexed dimensions (x[:, i, j]) are replaced in place by the index shape;
+    apart (x[i, :, j]), torch puts the index shape first, so they are transposed to the
+    front first. Boolean (mask) indices have data-dependent shapes and stay foreign.
+    """
+
+    ROOTS = ("torch.aten.index.Tensor", "torch.aten.index.Tensor_hacked_twin")
+
+    def raise_op(self, op: TorchOp):
+        data = op.tensor(0)
+        shape = list(data.type.shape)
+        indices = _optional_tensor_list(op, 1)
+        while indices and indices[-1] is None:
+            indices.pop()
+        positions = [d for d, index in enumerate(indices) if index is not None]
+        if not positions:
+            raise NoMatch("indexing without index tensors")
+        if len(indices) > len(shape):
+            raise NoMatch(f"{len(indices)} indices for a rank-{len(shape)} tensor")
+        tensors = [indices[d] for d in positions]
+        if any(not is_integer(t.type.element_type) or str(t.type.element_type) == "i1" for t in tensors):
+            raise NoMatch("boolean (mask) or non-integer indices")
+        if positions != list(range(positions[0], positions[-1] + 1)):
+            others = [d for d in range(len(shape)) if d not in positions]
+            data = Transpose.build(data, positions + others).result
+            shape = [shape[d] for d in positions + others]
+            positions = list(range(len(positions)))
+        first = positions[0]
+        if len(tensors) == 1:
+            return [Gather.build(data, tensors[0], first).result]
+        sizes = [shape[d] for d in positions]
+        linear = None
+        for d, (index, size) in enumerate(zip(tensors, sizes)):
+            term = _normalized_index(index, size)
+            stride = int(np.prod(sizes[d + 1 :], dtype=np.int64))
+            if stride != 1:
+                term = Elementwise.build("mul", [term, scalar_tensor(stride, _i64())]).result
+            linear = term if linear is None else Elementwise.build("add", [linear, term]).result
+        merged = shape[:first] + [int(np.prod(sizes, dtype=np.int64))] + shape[positions[-1] + 1 :]
+        return [Gather.build(Reshape.build(data, merged).result, linear, first).result]
+
+
+class RaiseTorchGather(RaisePattern):
+    """torch.gather(x, dim, index): out[..., i_dim, ...] = x[..., index[..., i_dim, ...], ...].
+
+    One gimlet.gather from x flattened, at the linear index base + index·stride(dim), where
+    the constant base holds every other coordinate's share of the offset.
+    """
+
+    ROOTS = ("torch.aten.gather",)
+
+    def raise_op(self, op: TorchOp):
+        data, index = op.tensor(0), op.tensor(2)
+        shape, index_shape = list(data.type.shape), list(index.type.shape)
+        rank = len(shape)
+        dim = normalize_axis(op.int(1), rank)
+        if dim is None or len(index_shape) != rank or rank == 0:
+            raise NoMatch("gather needs an index of the data's rank and a valid dim")
+        if any(i > s for d, (i, s) in enumerate(zip(index_shape, shape)) if d != dim):
+            raise NoMatch(f"index shape {index_shape} exceeds data shape {shape} outside dim {dim}")
+        strides = [int(np.prod(shape[d + 1 :], dtype=np.int64)) for d in range(rank)]
+        base = np.zeros(index_shape, dtype=np.int64)
+        for d in range(rank):
+            if d != dim:
+                coordinate = np.arange(index_shape[d], dtype=np.int64).reshape([-1 if e == d else 1 for e in range(rank)])
+                base = base + coordinate * strides[d]
+        linear = _normalized_index(index, shape[dim])
+        if strides[dim] != 1:
+            linear = Elementwise.build("mul", [linear, scalar_tensor(strides[dim], _i64())]).result
+        if base.any():
+            linear = Elementwise.build("add", [linear, Constant.from_numpy(base, element_type=_i64()).result]).result
+        flat = Reshape.build(data, [int(np.prod(shape, dtype=np.int64))]).result
+        return [Gather.build(flat, linear, 0).result]
+
+
 PATTERNS = [
     RaiseLiteral(),
     RaiseFill(),
@@ -300,5 +408,7 @@ PATTERNS = [
     RaiseSlice(),
     RaisePad(),
     RaiseGather(),
+    RaiseIndexTensor(),
+    RaiseTorchGather(),
 ]
 

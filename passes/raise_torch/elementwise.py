@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 from iree.compiler import ir
 
-from ...dialects import FUNCTIONS, Elementwise
+from ...dialects import FUNCTIONS, Constant, Elementwise
 from ...dialects.base import is_float
 from ..base import NoMatch
 from .pattern import RaisePattern, TorchOp, cast_to, scalar_tensor
@@ -208,11 +209,17 @@ BITWISE_BOOL = {
     "torch.aten.bitwise_and.Tensor": "and",
     "torch.aten.bitwise_or.Tensor": "or",
     "torch.aten.bitwise_xor.Tensor": "xor",
+    "torch.aten.__and__.Tensor": "and",
+    "torch.aten.__or__.Tensor": "or",
 }
 
 
 class RaiseBitwiseBool(RaisePattern):
-    """bitwise not/and/or/xor of bool tensors are the logical ops (torch-mlir imports ONNX Not and Or so)."""
+    """bitwise not/and/or/xor (and Python's `&`, `|`: __and__, __or__) of bool tensors are the logical ops.
+
+    torch-mlir imports ONNX Not and Or so; torch.export keeps `mask_a & mask_b` (transformers'
+    attention masks) as __and__.Tensor.
+    """
 
     ROOTS = tuple(BITWISE_BOOL)
 
@@ -247,6 +254,26 @@ class RaiseWhere(RaisePattern):
         return [Elementwise.build("where", [condition, *branches]).result]
 
 
+class RaiseTriangular(RaisePattern):
+    """tril(x, k) / triu(x, k) keep the elements on and below / above diagonal k of the last two axes:
+    where(mask, x, 0) with the mask a compile-time constant (ONNX Trilu imports to these)."""
+
+    ROOTS = ("torch.aten.tril", "torch.aten.triu")
+
+    def raise_op(self, op: TorchOp):
+        value = op.tensor(0)
+        shape = list(value.type.shape)
+        if len(shape) < 2:
+            raise NoMatch("tril/triu of a tensor with fewer than two dimensions")
+        diagonal = 0 if op.is_none(1) else op.int(1)
+        rows, columns = np.arange(shape[-2])[:, None], np.arange(shape[-1])[None, :]
+        keep = columns - rows <= diagonal if op.name == "torch.aten.tril" else columns - rows >= diagonal
+        element = value.type.element_type
+        mask = Constant.from_numpy(keep, element_type=ir.IntegerType.get_signless(1)).result
+        zero = scalar_tensor(0, element)
+        return [Elementwise.build("where", [mask, value, zero]).result]
+
+
 class RaiseCast(RaisePattern):
     """Dtype conversions; the target type is the torch result's element type."""
 
@@ -272,5 +299,6 @@ PATTERNS = [
     RaiseBitwiseBool(),
     RaiseLeakyRelu(),
     RaiseWhere(),
+    RaiseTriangular(),
     RaiseCast(),
 ]

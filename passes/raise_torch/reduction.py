@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from ...dialects import Pool, Reduce, Softmax
+import math
+
+from ...dialects import Elementwise, Pool, Reduce, Softmax
+from ...dialects.base import is_float
 from ..base import NoMatch
-from .pattern import RaisePattern, TorchOp, cast_to
+from .pattern import RaisePattern, TorchOp, cast_to, scalar_tensor
 
 REDUCE_KIND = {
     "torch.aten.sum.dim_IntList": "sum",
@@ -147,6 +150,40 @@ class RaiseAdaptivePool(RaisePattern):
         return [pool.result] + [None] * (len(op.operation.results) - 1)
 
 
+class RaiseVectorNorm(RaisePattern):
+    """linalg_vector_norm(x, ord, dim, keepdim, dtype) and norm.ScalarOpt_dim(x, p, dim, keepdim).
+
+    ord 2: sqrt(sum(x·x)); 1: sum(|x|); inf / -inf: max / min of |x|; other p:
+    sum(|x|^p)^(1/p). (ord 0, a count of non-zeros, stays foreign.)
+    """
+
+    ROOTS = ("torch.aten.linalg_vector_norm", "torch.aten.norm.ScalarOpt_dim")
+
+    def raise_op(self, op: TorchOp):
+        result = op.result_type()
+        element = result.element_type
+        if not is_float(element):
+            raise NoMatch(f"norm computed in {element}")
+        order = 2.0 if op.is_none(1) else float(op.number(1))
+        if order == 0:
+            raise NoMatch("ord 0 counts non-zeros; no gimlet form yet")
+        keepdims = op.bool(3)
+        input = cast_to(op.tensor(0), element)
+        rank = input.type.rank
+        axes = list(range(rank)) if op.is_none(2) or op.constant(2) == [] else op.ints(2)
+        if order == 2:
+            squares = Elementwise.build("mul", [input, input]).result
+            return [Elementwise.build("sqrt", [Reduce.build("sum", squares, axes, keepdims).result]).result]
+        magnitude = Elementwise.build("abs", [input]).result
+        if order == 1:
+            return [Reduce.build("sum", magnitude, axes, keepdims).result]
+        if order in (math.inf, -math.inf):
+            return [Reduce.build("max" if order > 0 else "min", magnitude, axes, keepdims).result]
+        powered = Elementwise.build("pow", [magnitude, scalar_tensor(order, element)]).result
+        total = Reduce.build("sum", powered, axes, keepdims).result
+        return [Elementwise.build("pow", [total, scalar_tensor(1.0 / order, element)]).result]
+
+
 PATTERNS = [
     RaiseReduce(),
     RaiseMaxMinDim(),
@@ -154,4 +191,5 @@ PATTERNS = [
     RaiseMaxPool(),
     RaiseAvgPool(),
     RaiseAdaptivePool(),
+    RaiseVectorNorm(),
 ]

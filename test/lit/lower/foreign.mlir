@@ -89,3 +89,22 @@ func.func @two_regions(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   }) : (tensor<2x3xf32>) -> tensor<2x3xf32>
   return %1 : tensor<2x3xf32>
 }
+
+// torch-mlir has no conversion for torch.aten.__and__.Tensor (integer `&` stays foreign):
+// the lowering renames it bitwise_and.Tensor, which becomes arith.andi.
+// CHECK-LABEL: func.func @integer_and
+// CHECK-SAME: (%[[A:[^:]+]]: tensor<4xi64>, %[[B:[^:]+]]: tensor<4xi64>)
+// CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%[[A]], %[[B]] : tensor<4xi64>, tensor<4xi64>)
+// CHECK: arith.andi
+// CHECK: return %[[R]] : tensor<4xi64>
+func.func @integer_and(%a: tensor<4xi64>, %b: tensor<4xi64>) -> tensor<4xi64> {
+  %0 = "gimlet.foreign"(%a, %b) ({
+  ^bb0(%x: tensor<4xi64>, %y: tensor<4xi64>):
+    %tx = torch_c.from_builtin_tensor %x : tensor<4xi64> -> !torch.vtensor<[4],si64>
+    %ty = torch_c.from_builtin_tensor %y : tensor<4xi64> -> !torch.vtensor<[4],si64>
+    %and = torch.aten.__and__.Tensor %tx, %ty : !torch.vtensor<[4],si64>, !torch.vtensor<[4],si64> -> !torch.vtensor<[4],si64>
+    %r = torch_c.to_builtin_tensor %and : !torch.vtensor<[4],si64> -> tensor<4xi64>
+    "gimlet.yield"(%r) : (tensor<4xi64>) -> ()
+  }) : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
+  return %0 : tensor<4xi64>
+}

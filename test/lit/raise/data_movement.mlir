@@ -300,3 +300,86 @@ func.func @dropout_train(%x: !torch.vtensor<[2,3],f32>) -> !torch.vtensor<[2,3],
   %0 = torch.aten.dropout %x, %p, %true : !torch.vtensor<[2,3],f32>, !torch.float, !torch.bool -> !torch.vtensor<[2,3],f32>
   return %0 : !torch.vtensor<[2,3],f32>
 }
+
+// x[:, i] (index.Tensor, a None then one index tensor) is a gather along axis 1.
+// CHECK-LABEL: func.func @index_one
+// CHECK-SAME: (%[[X:.*]]: tensor<5x4xf32>, %[[I:.*]]: tensor<2x3xi64>)
+// CHECK: %[[G:.*]] = "gimlet.gather"(%[[X]], %[[I]]) {axis = 1 : i64} : (tensor<5x4xf32>, tensor<2x3xi64>) -> tensor<5x2x3xf32>
+// CHECK: return %[[G]]
+// CHECK-NOT: torch
+func.func @index_one(%x: !torch.vtensor<[5,4],f32>, %i: !torch.vtensor<[2,3],si64>) -> !torch.vtensor<[5,2,3],f32> {
+  %none = torch.constant.none
+  %list = torch.prim.ListConstruct %none, %i : (!torch.none, !torch.vtensor<[2,3],si64>) -> !torch.list<optional<vtensor>>
+  %0 = torch.aten.index.Tensor %x, %list : !torch.vtensor<[5,4],f32>, !torch.list<optional<vtensor>> -> !torch.vtensor<[5,2,3],f32>
+  return %0 : !torch.vtensor<[5,2,3],f32>
+}
+
+// mask[i, j] with two broadcasting index tensors (transformers' attention mask form,
+// index.Tensor_hacked_twin): each index wrapped if negative, folded into i·128 + j,
+// and one gather from the indexed axes merged.
+// CHECK-LABEL: func.func @index_two
+// CHECK-SAME: (%[[X:.*]]: tensor<1x128x7xi1>, %[[I:.*]]: tensor<1x1x1x1xi64>, %[[J:.*]]: tensor<1x1x1x128xi64>)
+// CHECK: %[[INEG:.*]] = "gimlet.elementwise"(%[[I]], %{{.*}}) {fn = "lt"}
+// CHECK: %[[IWRAP:.*]] = "gimlet.elementwise"(%[[I]], %{{.*}}) {fn = "add"}
+// CHECK: %[[II:.*]] = "gimlet.elementwise"(%[[INEG]], %[[IWRAP]], %[[I]]) {fn = "where"}
+// CHECK: %[[STRIDE:.*]] = "gimlet.constant"() {value = dense<128> : tensor<i64>}
+// CHECK: %[[ROW:.*]] = "gimlet.elementwise"(%[[II]], %[[STRIDE]]) {fn = "mul"}
+// CHECK: %[[JNEG:.*]] = "gimlet.elementwise"(%[[J]], %{{.*}}) {fn = "lt"}
+// CHECK: %[[JWRAP:.*]] = "gimlet.elementwise"(%[[J]], %{{.*}}) {fn = "add"}
+// CHECK: %[[JJ:.*]] = "gimlet.elementwise"(%[[JNEG]], %[[JWRAP]], %[[J]]) {fn = "where"}
+// CHECK: %[[LINEAR:.*]] = "gimlet.elementwise"(%[[ROW]], %[[JJ]]) {fn = "add"} : (tensor<1x1x1x1xi64>, tensor<1x1x1x128xi64>) -> tensor<1x1x1x128xi64>
+// CHECK: %[[MERGED:.*]] = "gimlet.reshape"(%[[X]]) : (tensor<1x128x7xi1>) -> tensor<128x7xi1>
+// CHECK: %[[G:.*]] = "gimlet.gather"(%[[MERGED]], %[[LINEAR]]) {axis = 0 : i64} : (tensor<128x7xi1>, tensor<1x1x1x128xi64>) -> tensor<1x1x1x128x7xi1>
+// CHECK: return %[[G]]
+// CHECK-NOT: torch
+func.func @index_two(%x: !torch.vtensor<[1,128,7],i1>, %i: !torch.vtensor<[1,1,1,1],si64>, %j: !torch.vtensor<[1,1,1,128],si64>) -> !torch.vtensor<[1,1,1,128,7],i1> {
+  %list = torch.prim.ListConstruct %i, %j : (!torch.vtensor<[1,1,1,1],si64>, !torch.vtensor<[1,1,1,128],si64>) -> !torch.list<vtensor>
+  %0 = torch.aten.index.Tensor_hacked_twin %x, %list : !torch.vtensor<[1,128,7],i1>, !torch.list<vtensor> -> !torch.vtensor<[1,1,1,128,7],i1>
+  return %0 : !torch.vtensor<[1,1,1,128,7],i1>
+}
+
+// x[i, :, j] indexes axes apart: torch puts the index shape first, so the indexed
+// axes are transposed to the front before the merge and gather.
+// CHECK-LABEL: func.func @index_apart
+// CHECK-SAME: (%[[X:.*]]: tensor<5x4x3xf32>, %[[I:.*]]: tensor<2xi64>)
+// CHECK: %[[T:.*]] = "gimlet.transpose"(%[[X]]) {permutation = array<i64: 0, 2, 1>} : (tensor<5x4x3xf32>) -> tensor<5x3x4xf32>
+// CHECK: %[[MERGED:.*]] = "gimlet.reshape"(%[[T]]) : (tensor<5x3x4xf32>) -> tensor<15x4xf32>
+// CHECK: %[[G:.*]] = "gimlet.gather"(%[[MERGED]], %{{.*}}) {axis = 0 : i64} : (tensor<15x4xf32>, tensor<2xi64>) -> tensor<2x4xf32>
+// CHECK: return %[[G]]
+// CHECK-NOT: torch
+func.func @index_apart(%x: !torch.vtensor<[5,4,3],f32>, %i: !torch.vtensor<[2],si64>) -> !torch.vtensor<[2,4],f32> {
+  %none = torch.constant.none
+  %list = torch.prim.ListConstruct %i, %none, %i : (!torch.vtensor<[2],si64>, !torch.none, !torch.vtensor<[2],si64>) -> !torch.list<optional<vtensor>>
+  %0 = torch.aten.index.Tensor %x, %list : !torch.vtensor<[5,4,3],f32>, !torch.list<optional<vtensor>> -> !torch.vtensor<[2,4],f32>
+  return %0 : !torch.vtensor<[2,4],f32>
+}
+
+// Boolean (mask) indices give data-dependent shapes: foreign.
+// CHECK-LABEL: func.func @index_mask
+// CHECK: "gimlet.foreign"
+// CHECK: torch.aten.index.Tensor
+func.func @index_mask(%x: !torch.vtensor<[4],f32>, %m: !torch.vtensor<[4],i1>) -> !torch.vtensor<[?],f32> {
+  %list = torch.prim.ListConstruct %m : (!torch.vtensor<[4],i1>) -> !torch.list<optional<vtensor>>
+  %0 = torch.aten.index.Tensor %x, %list : !torch.vtensor<[4],f32>, !torch.list<optional<vtensor>> -> !torch.vtensor<[?],f32>
+  return %0 : !torch.vtensor<[?],f32>
+}
+
+// torch.gather(x, 1, index): a gather from x flattened at index (wrapped if negative)
+// plus the constant offset of each row.
+// CHECK-LABEL: func.func @torch_gather
+// CHECK-SAME: (%[[X:.*]]: tensor<2x5xf32>, %[[I:.*]]: tensor<2x3xi64>)
+// CHECK: %[[NEG:.*]] = "gimlet.elementwise"(%[[I]], %{{.*}}) {fn = "lt"}
+// CHECK: %[[WRAP:.*]] = "gimlet.elementwise"(%[[I]], %{{.*}}) {fn = "add"}
+// CHECK: %[[II:.*]] = "gimlet.elementwise"(%[[NEG]], %[[WRAP]], %[[I]]) {fn = "where"}
+// CHECK: %[[BASE:.*]] = "gimlet.constant"() {value = dense<{{\[}}[0, 0, 0], [5, 5, 5]]> : tensor<2x3xi64>}
+// CHECK: %[[LINEAR:.*]] = "gimlet.elementwise"(%[[II]], %[[BASE]]) {fn = "add"}
+// CHECK: %[[FLAT:.*]] = "gimlet.reshape"(%[[X]]) : (tensor<2x5xf32>) -> tensor<10xf32>
+// CHECK: %[[G:.*]] = "gimlet.gather"(%[[FLAT]], %[[LINEAR]]) {axis = 0 : i64} : (tensor<10xf32>, tensor<2x3xi64>) -> tensor<2x3xf32>
+// CHECK: return %[[G]]
+// CHECK-NOT: torch
+func.func @torch_gather(%x: !torch.vtensor<[2,5],f32>, %i: !torch.vtensor<[2,3],si64>) -> !torch.vtensor<[2,3],f32> {
+  %int1 = torch.constant.int 1
+  %false = torch.constant.bool false
+  %0 = torch.aten.gather %x, %int1, %i, %false : !torch.vtensor<[2,5],f32>, !torch.int, !torch.vtensor<[2,3],si64>, !torch.bool -> !torch.vtensor<[2,3],f32>
+  return %0 : !torch.vtensor<[2,3],f32>
+}

@@ -313,3 +313,58 @@ func.func @integer_float_fns(%i: !torch.vtensor<[4],si64>) -> (!torch.vtensor<[4
   %2 = torch.aten.pow.Tensor_Scalar %i, %half : !torch.vtensor<[4],si64>, !torch.float -> !torch.vtensor<[4],f32>
   return %0, %1, %2 : !torch.vtensor<[4],si64>, !torch.vtensor<[4],si64>, !torch.vtensor<[4],f32>
 }
+
+// Python's `&` and `|` of bool tensors (__and__.Tensor, __or__.Tensor; torch.export keeps
+// transformers' attention masks so) are the logical and/or, broadcasting.
+// CHECK-LABEL: func.func @dunder_and_or
+// CHECK-SAME: (%[[A:.*]]: tensor<2x1xi1>, %[[B:.*]]: tensor<1x3xi1>)
+// CHECK: %[[AND:.*]] = "gimlet.elementwise"(%[[A]], %[[B]]) {fn = "and"} : (tensor<2x1xi1>, tensor<1x3xi1>) -> tensor<2x3xi1>
+// CHECK: %[[OR:.*]] = "gimlet.elementwise"(%[[A]], %[[B]]) {fn = "or"} : (tensor<2x1xi1>, tensor<1x3xi1>) -> tensor<2x3xi1>
+// CHECK: return %[[AND]], %[[OR]]
+// CHECK-NOT: torch
+func.func @dunder_and_or(%a: !torch.vtensor<[2,1],i1>, %b: !torch.vtensor<[1,3],i1>) -> (!torch.vtensor<[2,3],i1>, !torch.vtensor<[2,3],i1>) {
+  %0 = torch.aten.__and__.Tensor %a, %b : !torch.vtensor<[2,1],i1>, !torch.vtensor<[1,3],i1> -> !torch.vtensor<[2,3],i1>
+  %1 = torch.aten.__or__.Tensor %a, %b : !torch.vtensor<[2,1],i1>, !torch.vtensor<[1,3],i1> -> !torch.vtensor<[2,3],i1>
+  return %0, %1 : !torch.vtensor<[2,3],i1>, !torch.vtensor<[2,3],i1>
+}
+
+// `&` of integers is bitwise: gimlet has no op for it, so it stays foreign.
+// CHECK-LABEL: func.func @dunder_and_integers
+// CHECK: "gimlet.foreign"
+// CHECK: torch.aten.__and__.Tensor
+func.func @dunder_and_integers(%a: !torch.vtensor<[4],si64>, %b: !torch.vtensor<[4],si64>) -> !torch.vtensor<[4],si64> {
+  %0 = torch.aten.__and__.Tensor %a, %b : !torch.vtensor<[4],si64>, !torch.vtensor<[4],si64> -> !torch.vtensor<[4],si64>
+  return %0 : !torch.vtensor<[4],si64>
+}
+
+// tril and triu select with a constant mask over the last two axes (broadcast over
+// the batch axis) and zero: tril keeps j - i <= k, triu keeps j - i >= k.
+// CHECK-LABEL: func.func @triangular
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3x4xf32>)
+// CHECK: %[[LOWER:.*]] = "gimlet.constant"() {value = dense<{{\[}}[true, false, false, false], [true, true, false, false], [true, true, true, false]]> : tensor<3x4xi1>}
+// CHECK: %[[ZERO:.*]] = "gimlet.constant"() {value = dense<0.000000e+00> : tensor<f32>}
+// CHECK: %[[TRIL:.*]] = "gimlet.elementwise"(%[[LOWER]], %[[X]], %[[ZERO]]) {fn = "where"} : (tensor<3x4xi1>, tensor<2x3x4xf32>, tensor<f32>) -> tensor<2x3x4xf32>
+// CHECK: %[[UPPER:.*]] = "gimlet.constant"() {value = dense<{{\[}}[false, true, true, true], [false, false, true, true], [false, false, false, true]]> : tensor<3x4xi1>}
+// CHECK: %[[TRIU:.*]] = "gimlet.elementwise"(%[[UPPER]], %[[X]], %{{.*}}) {fn = "where"}
+// CHECK: return %[[TRIL]], %[[TRIU]]
+// CHECK-NOT: torch
+func.func @triangular(%x: !torch.vtensor<[2,3,4],f32>) -> (!torch.vtensor<[2,3,4],f32>, !torch.vtensor<[2,3,4],f32>) {
+  %int0 = torch.constant.int 0
+  %int1 = torch.constant.int 1
+  %0 = torch.aten.tril %x, %int0 : !torch.vtensor<[2,3,4],f32>, !torch.int -> !torch.vtensor<[2,3,4],f32>
+  %1 = torch.aten.triu %x, %int1 : !torch.vtensor<[2,3,4],f32>, !torch.int -> !torch.vtensor<[2,3,4],f32>
+  return %0, %1 : !torch.vtensor<[2,3,4],f32>, !torch.vtensor<[2,3,4],f32>
+}
+
+// tril of a bool tensor below the diagonal (k = -1) selects false outside the mask.
+// CHECK-LABEL: func.func @tril_bool
+// CHECK-SAME: (%[[X:.*]]: tensor<3x3xi1>)
+// CHECK: %[[MASK:.*]] = "gimlet.constant"() {value = dense<{{\[}}[false, false, false], [true, false, false], [true, true, false]]> : tensor<3x3xi1>}
+// CHECK: %[[FALSE:.*]] = "gimlet.constant"() {value = dense<false> : tensor<i1>}
+// CHECK: %[[R:.*]] = "gimlet.elementwise"(%[[MASK]], %[[X]], %[[FALSE]]) {fn = "where"} : (tensor<3x3xi1>, tensor<3x3xi1>, tensor<i1>) -> tensor<3x3xi1>
+// CHECK: return %[[R]]
+func.func @tril_bool(%x: !torch.vtensor<[3,3],i1>) -> !torch.vtensor<[3,3],i1> {
+  %int-1 = torch.constant.int -1
+  %0 = torch.aten.tril %x, %int-1 : !torch.vtensor<[3,3],i1>, !torch.int -> !torch.vtensor<[3,3],i1>
+  return %0 : !torch.vtensor<[3,3],i1>
+}

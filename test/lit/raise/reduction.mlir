@@ -256,3 +256,52 @@ func.func @adaptive_avg_pool2d(%x: !torch.vtensor<[1,3,8,6],f32>, %y: !torch.vte
   %2 = torch.aten.adaptive_avg_pool2d %y, %o33 : !torch.vtensor<[1,3,7,7],f32>, !torch.list<int> -> !torch.vtensor<[1,3,3,3],f32>
   return %0, %1, %2 : !torch.vtensor<[1,3,2,3],f32>, !torch.vtensor<[1,3,1,1],f32>, !torch.vtensor<[1,3,3,3],f32>
 }
+
+// linalg_vector_norm: ord 2 is sqrt(sum(x·x)) (keepdim), ord 1 sum(|x|), ord inf
+// max(|x|) over all axes (dim None), ord 3 sum(|x|^3)^(1/3).
+// CHECK-LABEL: func.func @vector_norms
+// CHECK-SAME: (%[[X:.*]]: tensor<3x4xf32>)
+// CHECK: %[[SQ:.*]] = "gimlet.elementwise"(%[[X]], %[[X]]) {fn = "mul"}
+// CHECK: %[[SS:.*]] = "gimlet.reduce"(%[[SQ]]) {axes = array<i64: 1>, keepdims = true, kind = "sum"} : (tensor<3x4xf32>) -> tensor<3x1xf32>
+// CHECK: %[[L2:.*]] = "gimlet.elementwise"(%[[SS]]) {fn = "sqrt"} : (tensor<3x1xf32>) -> tensor<3x1xf32>
+// CHECK: %[[A1:.*]] = "gimlet.elementwise"(%[[X]]) {fn = "abs"}
+// CHECK: %[[L1:.*]] = "gimlet.reduce"(%[[A1]]) {axes = array<i64: 0>, keepdims = false, kind = "sum"} : (tensor<3x4xf32>) -> tensor<4xf32>
+// CHECK: %[[A2:.*]] = "gimlet.elementwise"(%[[X]]) {fn = "abs"}
+// CHECK: %[[LINF:.*]] = "gimlet.reduce"(%[[A2]]) {axes = array<i64: 0, 1>, keepdims = false, kind = "max"} : (tensor<3x4xf32>) -> tensor<f32>
+// CHECK: %[[A3:.*]] = "gimlet.elementwise"(%[[X]]) {fn = "abs"}
+// CHECK: %[[P:.*]] = "gimlet.constant"() {value = dense<3.000000e+00> : tensor<f32>}
+// CHECK: %[[CUBES:.*]] = "gimlet.elementwise"(%[[A3]], %[[P]]) {fn = "pow"}
+// CHECK: %[[SUM3:.*]] = "gimlet.reduce"(%[[CUBES]]) {axes = array<i64: 1>, keepdims = false, kind = "sum"}
+// CHECK: %[[INV:.*]] = "gimlet.constant"() {value = dense<0.333333343> : tensor<f32>}
+// CHECK: %[[L3:.*]] = "gimlet.elementwise"(%[[SUM3]], %[[INV]]) {fn = "pow"} : (tensor<3xf32>, tensor<f32>) -> tensor<3xf32>
+// CHECK: return %[[L2]], %[[L1]], %[[LINF]], %[[L3]]
+// CHECK-NOT: torch
+func.func @vector_norms(%x: !torch.vtensor<[3,4],f32>) -> (!torch.vtensor<[3,1],f32>, !torch.vtensor<[4],f32>, !torch.vtensor<[],f32>, !torch.vtensor<[3],f32>) {
+  %int2 = torch.constant.int 2
+  %int1 = torch.constant.int 1
+  %int0 = torch.constant.int 0
+  %p3 = torch.constant.float 3.000000e+00
+  %inf = torch.constant.float 0x7FF0000000000000
+  %true = torch.constant.bool true
+  %false = torch.constant.bool false
+  %none = torch.constant.none
+  %d1 = torch.prim.ListConstruct %int1 : (!torch.int) -> !torch.list<int>
+  %d0 = torch.prim.ListConstruct %int0 : (!torch.int) -> !torch.list<int>
+  %0 = torch.aten.linalg_vector_norm %x, %int2, %d1, %true, %none : !torch.vtensor<[3,4],f32>, !torch.int, !torch.list<int>, !torch.bool, !torch.none -> !torch.vtensor<[3,1],f32>
+  %1 = torch.aten.linalg_vector_norm %x, %int1, %d0, %false, %none : !torch.vtensor<[3,4],f32>, !torch.int, !torch.list<int>, !torch.bool, !torch.none -> !torch.vtensor<[4],f32>
+  %2 = torch.aten.linalg_vector_norm %x, %inf, %none, %false, %none : !torch.vtensor<[3,4],f32>, !torch.float, !torch.none, !torch.bool, !torch.none -> !torch.vtensor<[],f32>
+  %3 = torch.aten.linalg_vector_norm %x, %p3, %d1, %false, %none : !torch.vtensor<[3,4],f32>, !torch.float, !torch.list<int>, !torch.bool, !torch.none -> !torch.vtensor<[3],f32>
+  return %0, %1, %2, %3 : !torch.vtensor<[3,1],f32>, !torch.vtensor<[4],f32>, !torch.vtensor<[],f32>, !torch.vtensor<[3],f32>
+}
+
+// ord 0 counts non-zeros: no gimlet form, foreign.
+// CHECK-LABEL: func.func @vector_norm_zero
+// CHECK: "gimlet.foreign"
+// CHECK: torch.aten.linalg_vector_norm
+func.func @vector_norm_zero(%x: !torch.vtensor<[3,4],f32>) -> !torch.vtensor<[],f32> {
+  %int0 = torch.constant.int 0
+  %false = torch.constant.bool false
+  %none = torch.constant.none
+  %0 = torch.aten.linalg_vector_norm %x, %int0, %none, %false, %none : !torch.vtensor<[3,4],f32>, !torch.int, !torch.none, !torch.bool, !torch.none -> !torch.vtensor<[],f32>
+  return %0 : !torch.vtensor<[],f32>
+}
