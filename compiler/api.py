@@ -18,6 +18,7 @@ from ..errors import CompilationError, OptionError
 from ..runtime.bundle import FORMAT, FORMAT_VERSION, Bundle
 from ..runtime.devices import try_open
 from ..targets import Target, get_target, split_target_list
+from ..targets.base import DEFAULT_STRATEGY
 from ..targets.devices import parse_devices
 from . import tuning
 from .driver import Progress, bytecode, compile_bytecode
@@ -74,20 +75,11 @@ def compile(
         with progress.step(label), ThreadPoolExecutor(max_workers=workers) as pool:
             # iree-compile runs as a child process per module: threads are enough to run them side by side.
             futures = {
-                (id(job), strategy): pool.submit(
-                    compile_bytecode,
-                    job.source,
-                    job.target,
-                    options,
-                    placed.imported.name,
-                    placed.imported.temps,
-                    f"{job.partition.name}.{job.key}" + (f".{strategy}" if len(job.candidates) > 1 else ""),
-                    job.target.strategies()[strategy],
-                )
+                (id(job), strategy): pool.submit(_build, job, strategy, options, placed, retry_default=not options.tune)
                 for job, strategy in work
             }
             for job in jobs:
-                job.built = {strategy: _result(futures[(id(job), strategy)], job.partition, job.key) for strategy in job.candidates}
+                job.built = dict(_result(futures[(id(job), strategy)], job.partition, job.key, strategy) for strategy in job.candidates)
         if options.tune:
             with progress.step("tune: measure each strategy on the devices here"):
                 for job in jobs:
@@ -96,8 +88,8 @@ def compile(
         members: dict[str, bytes] = {}
         modules_of: dict[str, dict] = {partition.name: {} for partition in placed.partitions}
         for job in jobs:
-            strategy = job.chosen or job.candidates[0]
-            vmfb = job.built.get(strategy)
+            strategy = job.chosen or next(iter(job.built))
+            vmfb = job.built[strategy]
             if vmfb is None:
                 continue
             member = f"modules/{job.partition.name}.{job.key}.vmfb"
@@ -188,15 +180,36 @@ def _choose(job: Job, weights: Path, cache: dict) -> None:
         cache[tuning.cache_key(job.source, job.target)] = job.chosen
 
 
-def _result(future, partition: Partition, key: str) -> bytes | None:
-    """A module's bytes; a fallback that fails to compile is left out with a warning, not an error."""
+def _build(job: Job, strategy: str, options: CompileOptions, placed: PlacedModel, retry_default: bool) -> tuple[str, bytes]:
+    """(strategy used, module bytes). A strategy other than the default that iree-compile rejects
+    (IREE has bugs some flag sets trigger, e.g. data tiling on masked attention) is retried with
+    the default flags when `retry_default`, with a warning."""
+    name = f"{job.partition.name}.{job.key}" + (f".{strategy}" if len(job.candidates) > 1 else "")
+    imported = placed.imported
+    try:
+        return strategy, compile_bytecode(job.source, job.target, options, imported.name, imported.temps, name, job.target.strategies()[strategy])
+    except CompilationError as error:
+        if not retry_default or strategy == DEFAULT_STRATEGY:
+            raise
+        warnings.warn(
+            f"gimlet: partition {job.partition.name} for {job.key}: strategy {strategy} failed to compile "
+            f"({str(error).splitlines()[0]}); using {DEFAULT_STRATEGY}",
+            stacklevel=2,
+        )
+    return DEFAULT_STRATEGY, compile_bytecode(
+        job.source, job.target, options, imported.name, imported.temps, name, job.target.strategies()[DEFAULT_STRATEGY]
+    )
+
+
+def _result(future, partition: Partition, key: str, strategy: str) -> tuple[str, bytes | None]:
+    """(strategy, module bytes); a fallback that fails to compile is left out with a warning, not an error."""
     try:
         return future.result()
     except CompilationError as error:
         if key == partition.device.name:
             raise
         warnings.warn(f"gimlet: no {key} fallback for partition {partition.name}: {error}", stacklevel=4)
-        return None
+        return strategy, None
 
 
 def _module_targets(partition: Partition, devices, fallback: str) -> list[tuple[str, Target]]:
@@ -236,6 +249,14 @@ def _partition_entry(partition: Partition, modules: dict) -> dict:
     }
 
 
+def _output_entry(spec, aliases: dict[str, str]) -> dict:
+    """A model output; `tensor` names the tensor that carries it where that has another name."""
+    entry = spec.to_dict()
+    if spec.name in aliases:
+        entry["tensor"] = aliases[spec.name]
+    return entry
+
+
 def _manifest(placed: PlacedModel, partitions: list[dict], has_weights: bool) -> dict:
     imported = placed.imported
     return {
@@ -244,7 +265,7 @@ def _manifest(placed: PlacedModel, partitions: list[dict], has_weights: bool) ->
         "compiler": {"gimlet": __version__, "iree": iree_version.VERSION, "host": platform.machine()},
         "model": {"name": imported.title, "source": imported.name},
         "inputs": [spec.to_dict() for spec in imported.inputs],
-        "outputs": [spec.to_dict() for spec in imported.outputs],
+        "outputs": [_output_entry(spec, placed.output_aliases) for spec in imported.outputs],
         "parameters": {"member": WEIGHTS_MEMBER, "scope": PARAMETER_SCOPE} if has_weights else None,
         "partitions": partitions,
         "placement": {

@@ -22,6 +22,7 @@ from iree.compiler import ir
 
 from ..dialects import location_name
 from ..errors import ModelImportError
+from .onnx_expand import expand_functions
 from .onnx_fold import fold_constants
 
 #: Opset the ONNX importer handles best; older models are upgraded to it.
@@ -141,14 +142,20 @@ def prepare_model(model: LoadedModel, input_shapes: dict[str, list[int]] | None 
             raise ModelImportError(
                 f"{model.name}: cannot upgrade the model from opset {opset} to {TARGET_OPSET}: {_first_line(error)}"
             ) from None
-    proto = _infer_shapes(proto, model.name)
+    return LoadedModel(_infer_and_fold(proto, model.name), model.name)
+
+
+def _infer_and_fold(proto: onnx.ModelProto, name: str) -> onnx.ModelProto:
+    """Shape inference, alternating with constant folding until nothing folds, then a check that
+    every value has a type."""
+    proto = _infer_shapes(proto, name)
     for _ in range(MAX_FOLDING_ROUNDS):
         proto, folded = fold_constants(proto)
         if not folded:
             break
-        proto = _infer_shapes(proto, model.name)
-    _check_types_known(proto, model.name)
-    return LoadedModel(proto, model.name)
+        proto = _infer_shapes(proto, name)
+    _check_types_known(proto, name)
+    return proto
 
 
 def _infer_shapes(proto: onnx.ModelProto, name: str) -> onnx.ModelProto:
@@ -199,6 +206,10 @@ def _check_types_known(proto: onnx.ModelProto, name: str) -> None:
 PARAMETER_MIN_BYTES = 1024
 
 
+#: Rounds of function expansion (bodies may hold function ops torch-mlir lacks too).
+MAX_EXPANSION_ROUNDS = 3
+
+
 def import_model(
     model: LoadedModel,
     context: ir.Context,
@@ -211,7 +222,33 @@ def import_model(
     With `parameters`, large initializers are written to that IREE parameter
     archive (.irpa) and the module refers to them by name instead of
     holding them; the file exists afterwards only if the model had any.
+    Ops torch-mlir leaves unconverted are replaced by their ONNX function
+    bodies where their schema has one (`onnx_expand`), and the model is
+    imported again.
     """
+    for _ in range(MAX_EXPANSION_ROUNDS):
+        module = _import_once(model, context, parameters, parameter_min_bytes)
+        unconverted = _unconverted_ops(module)
+        if not unconverted:
+            break
+        expanded = onnx.ModelProto()
+        expanded.CopyFrom(model.proto)
+        if not expand_functions(expanded, {op_type for _, op_type in unconverted}):
+            break
+        model = LoadedModel(_infer_and_fold(expanded, model.name), model.name)
+    if temps is not None:
+        (temps / "00-torch.mlir").write_text(module.operation.get_asm(large_elements_limit=16))
+    if unconverted:
+        first_node, first_op = unconverted[0]
+        raise ModelImportError(
+            f"{model.name}: no conversion to torch exists for node '{first_node}' ({first_op})"
+            + (f" and {len(unconverted) - 1} more" if len(unconverted) > 1 else "")
+            + "; replace the op in the model or export it at another opset"
+        )
+    return module
+
+
+def _import_once(model: LoadedModel, context: ir.Context, parameters: Path | None, parameter_min_bytes: int) -> ir.Module:
     with tempfile.TemporaryDirectory(prefix="gimlet-import-") as scratch:
         scratch_dir = Path(scratch)
         model_path = scratch_dir / "model.onnx"
@@ -225,11 +262,7 @@ def import_model(
         if completed.returncode != 0:
             raise _worker_error(model, completed, error_path)
         with context:
-            module = ir.Module.parse(output_path.read_bytes())
-    if temps is not None:
-        (temps / "00-torch.mlir").write_text(module.operation.get_asm(large_elements_limit=16))
-    _check_no_unconverted_ops(module, model.name)
-    return module
+            return ir.Module.parse(output_path.read_bytes())
 
 
 def _worker_error(model: LoadedModel, completed: subprocess.CompletedProcess, error_path: Path) -> ModelImportError:
@@ -258,21 +291,15 @@ def _describe_diagnostics(model: LoadedModel, report: dict) -> str:
     return f"{model.name}: {stage} failed: {detail}"
 
 
-def _check_no_unconverted_ops(module: ir.Module, name: str) -> None:
-    """An ONNX op with no torch conversion survives as torch.operator: name it instead of failing later."""
-    unconverted: list[str] = []
+def _unconverted_ops(module: ir.Module) -> list[tuple[str, str]]:
+    """(node name, ONNX op type) of every op the importer left as torch.operator (no conversion)."""
+    unconverted: list[tuple[str, str]] = []
 
     def visit(op):
         if op.name == "torch.operator":
             onnx_name = ir.StringAttr(op.attributes["name"]).value
-            unconverted.append(f"'{location_name(op.location)}' ({onnx_name.removeprefix('onnx.')})")
+            unconverted.append((location_name(op.location), onnx_name.removeprefix("onnx.")))
         return ir.WalkResult.ADVANCE
 
     module.operation.walk(visit)
-    if unconverted:
-        raise ModelImportError(
-            f"{name}: no conversion to torch exists for node {unconverted[0]}"
-            + (f" and {len(unconverted) - 1} more" if len(unconverted) > 1 else "")
-            + "; replace the op in the model or export it at another opset"
-        )
-
+    return unconverted

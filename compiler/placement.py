@@ -51,6 +51,8 @@ class PlacedModel:
     summary: dict
     ops: list[dict]
     coverage: Coverage = field(default_factory=Coverage)
+    #: Model outputs that are another tensor (a model input, or an output returned twice) → its name.
+    output_aliases: dict[str, str] = field(default_factory=dict)
 
 
 def pass_options(options: CompileOptions) -> dict[str, str]:
@@ -85,7 +87,7 @@ def place_model(model, options: CompileOptions, parameters: Path | None = None, 
         profiles = profiles_of(module, devices)
         graph = next(f for f in functions(module) if DEVICE_ATTR not in f.attributes)
         partition_functions = {ir.StringAttr(f.attributes["sym_name"]).value: f for f in functions(module) if DEVICE_ATTR in f.attributes}
-        names = _name_tensors(graph, imported)
+        names, aliases = _name_tensors(graph, imported)
         partitions, transfers = _read_graph(graph, names, devices, partition_functions)
         bandwidth, latency = transfer_model(devices, profiles, [parse_link(spec, devices) for spec in options.links])
         index = {d.name: i for i, d in enumerate(devices)}
@@ -98,7 +100,7 @@ def place_model(model, options: CompileOptions, parameters: Path | None = None, 
             partition.module = _own_module(module, partition_functions[partition.function])
     for partition in partitions:
         run_passes(imported, PARTITION_PASSES, options, progress, module=partition.module, label=f" {partition.name}")
-    return PlacedModel(imported, devices, profiles, partitions, transfers, summary, ops, coverage)
+    return PlacedModel(imported, devices, profiles, partitions, transfers, summary, ops, coverage, aliases)
 
 
 def _producer(value: ir.Value):
@@ -117,15 +119,19 @@ def _through_transfers(value: ir.Value) -> ir.Value:
     return value
 
 
-def _name_tensors(graph: ir.Operation, imported: ImportedModel) -> dict:
+def _name_tensors(graph: ir.Operation, imported: ImportedModel) -> tuple[dict, dict[str, str]]:
     """Tensor names for the values of the partition graph: model inputs and outputs by their names,
-    the rest `<partition>.<result>`."""
+    the rest `<partition>.<result>`; and the outputs whose value already has a name (an input passed
+    through, a value returned twice), mapped to that name."""
     block = graph.regions[0].blocks[0]
     names = {arg: spec.name for arg, spec in zip(block.arguments, imported.inputs)}
+    aliases = {}
     terminator = block_ops(block)[-1]
     for operand, spec in zip(terminator.operands, imported.outputs):
-        names.setdefault(_through_transfers(operand), spec.name)
-    return names
+        value = _through_transfers(operand)
+        if names.setdefault(value, spec.name) != spec.name:
+            aliases[spec.name] = names[value]
+    return names, aliases
 
 
 def _read_graph(graph, names: dict, devices: list[Device], partition_functions: dict) -> tuple[list[Partition], list[dict]]:

@@ -67,6 +67,7 @@ class Session:
         self.manifest = manifest
         self.inputs = [TensorInfo.from_manifest(e) for e in manifest["inputs"]]
         self.outputs = [TensorInfo.from_manifest(e) for e in manifest["outputs"]]
+        self._output_tensors = {e["name"]: e.get("tensor", e["name"]) for e in manifest["outputs"]}
         self._instance = ireert.VmInstance()
         self._parameters = self._load_parameters(manifest.get("parameters"))
         self._allowed = set(devices) if devices is not None else None
@@ -161,8 +162,9 @@ class Session:
             results = result if isinstance(result, (list, tuple)) else [result]
             for name, value in zip(partition.outputs, results):
                 values[name], where[name] = value, partition
+        carriers = self._output_tensors
         outputs = {
-            info.name: self._to_numpy(self._move(values[info.name], where[info.name], None, info.name, recorder), info)
+            info.name: self._to_numpy(self._move(values[carriers[info.name]], where[carriers[info.name]], None, info.name, recorder), info)
             for info in self.outputs
         }
         self.last_profile = recorder

@@ -16,6 +16,10 @@ COMMON_OPTIONS = {
 }
 
 
+#: The strategy every target has: its compile flags and nothing more (the fallback when another fails).
+DEFAULT_STRATEGY = "default"
+
+
 @dataclass(frozen=True)
 class Target:
     """One kind of device gimlet compiles for.
@@ -44,11 +48,11 @@ class Target:
 
     def strategies(self) -> dict[str, list[str]]:
         """Named sets of extra iree-compile flags worth trying on this target (`gimletc --tune`)."""
-        return {"default": []}
+        return {DEFAULT_STRATEGY: []}
 
     def default_strategy(self, op_counts: dict[str, int]) -> str:
         """The strategy to use without tuning, from the gimlet ops (by name) a partition holds."""
-        return "default"
+        return DEFAULT_STRATEGY
 
     def describe(self) -> str:
         rendered = ",".join(f"{k}={v}" for k, v in sorted(self.options.items()))

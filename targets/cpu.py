@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .base import Target
+from .base import DEFAULT_STRATEGY, Target
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class CpuTarget(Target):
         data tiling and microkernels to about 1.4x; data tiling alone takes MiniLM from 0.91x to 0.68x,
         where O3 slows it and needs a larger stack."""
         return {
-            "default": [],
+            DEFAULT_STRATEGY: [],
             "data-tiling": ["--iree-opt-data-tiling"],
             "im2col": ["--iree-global-opt-use-im2col-for-convs"],
             "conv": [
@@ -40,7 +40,7 @@ class CpuTarget(Target):
             return "conv"
         if op_counts.get("gimlet.matmul") or op_counts.get("gimlet.attention"):
             return "data-tiling"
-        return "default"
+        return DEFAULT_STRATEGY
 
     def compile_flags(self) -> list[str]:
         triple = self.options.get("triple")

@@ -90,14 +90,21 @@ def outline_function(module: ir.Module, function: ir.Operation) -> int:
     missing = [op for op in placed if TARGET_ATTR not in op.attributes]
     if missing:
         raise PassFailure(f"{missing[0].name} at {missing[0].location} has no gimlet.target; run gimlet-partition first")
-    if not placed:
+    terminator = block_ops(block)[-1]
+    returned_free = _returned_free_ops(terminator)
+    if not placed and not returned_free:
         return 0
     partitions, member_of = form_partitions(placed)
     name = ir.StringAttr(function.attributes["sym_name"]).value
     placement = ir.DictAttr(function.attributes[PLACEMENT_ATTR]) if PLACEMENT_ATTR in function.attributes else None
+    if placement is None and not partitions:
+        raise PassFailure(f"@{name} has no {PLACEMENT_ATTR}; run gimlet-partition first")
     source = ir.StringAttr(placement["source"]).value if placement is not None else partitions[0].device
+    if returned_free:
+        # Constants the model returns are made by a partition of their own on the source device: a
+        # runtime that runs partitions has nothing else to produce them with.
+        partitions.append(_Partition(len(partitions), source, returned_free))
 
-    terminator = block_ops(block)[-1]
     current: dict = {}  # original value → its value in the partition graph, on its producer's device
     device_of: dict = {}  # original value → device it is produced on
     moved: dict = {}  # (original value, device) → transferred value
@@ -147,6 +154,16 @@ def outline_function(module: ir.Module, function: ir.Operation) -> int:
     _erase_dead_free_ops(block)
     function.attributes[PARTITION_ATTR] = ir.IntegerAttr.get(ir.IntegerType.get_signless(64), len(partitions))
     return len(partitions)
+
+
+def _returned_free_ops(terminator: ir.Operation) -> list[ir.Operation]:
+    """Constants and weight loads the function returns as they are, each once."""
+    found = []
+    for value in terminator.operands:
+        producer = _producer(value)
+        if producer is not None and _is_free(producer) and producer not in found:
+            found.append(producer)
+    return found
 
 
 def _make_function(module: ir.Module, symbol: str, partition: _Partition, inputs, outputs) -> str:

@@ -127,7 +127,7 @@ def literal_attribute(op: ir.Operation) -> ir.Attribute:
     if isinstance(value, ir.DenseIntElementsAttr):
         # Signed or unsigned integer literals become signless.
         array = np.array(value)
-        if value.is_splat:
+        if value.is_splat and array.size:  # (an empty literal is a splat with no element to repeat)
             scalar = ir.IntegerAttr.get(builtin.element_type, int(array.reshape(-1)[0]))
             return ir.DenseElementsAttr.get_splat(builtin, scalar)
         return ir.DenseElementsAttr.get(np.ascontiguousarray(array), type=builtin.element_type, shape=list(builtin.shape))

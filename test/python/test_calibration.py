@@ -48,8 +48,9 @@ def test_cpu_calibration_is_plausible(cpu_calibration):
     assert profile.host_bandwidth == math.inf and cpu_calibration.link is None  # the CPU's memory is the host's
     base = host_cpu_profile()
     assert (profile.dtypes, profile.price_per_hour) == (base.dtypes, base.price_per_hour)
-    # The peaks are the highest rates measured: some class reaches each at efficiency 1, none beyond.
-    computing = [profile.efficiency[c][0] for c in ("contraction", "elementwise", "reduction")]
+    # The peaks are the highest rates measured: some class or op kind (a convolution may outrun the
+    # matmuls) reaches each at efficiency 1, none beyond.
+    computing = [c for key, (c, _) in profile.efficiency.items() if key != "data_movement"]
     memory = [m for _, m in profile.efficiency.values()]
     assert max(computing) == pytest.approx(1.0) and max(memory) == pytest.approx(1.0)
     assert all(value <= 1 + 1e-9 for value in computing + memory)

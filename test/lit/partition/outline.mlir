@@ -31,3 +31,4 @@ func.func @graph(%x: tensor<4x8xf32>) -> tensor<4x8xf32> attributes {gimlet.plac
   %e = "gimlet.elementwise"(%a, %d) {fn = "sub", gimlet.target = "cpu"} : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
   return %e : tensor<4x8xf32>
 }
+

@@ -1,0 +1,1 @@
+"""The ONNX backend node test suite through gimlet, IREE directly and ONNX Runtime (see README.md)."""

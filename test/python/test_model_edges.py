@@ -1,0 +1,98 @@
+"""Models at the edges of the compile path: outputs that are inputs or constants, ops torch-mlir
+only knows as ONNX functions, and a compile strategy IREE rejects. Each was a failure class in the
+ONNX conformance run (test/conformance)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+from support import assert_close, compile_bundle_and_run, evaluator_outputs
+
+from gimlet.targets.cpu import CpuTarget
+
+N = helper.make_node
+
+
+def _model(nodes, inputs, outputs, opset=17, initializers=()):
+    graph = helper.make_graph(nodes, "edges", inputs, outputs, initializer=list(initializers))
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+
+
+def _tensor(name, shape, dtype=TensorProto.FLOAT):
+    return helper.make_tensor_value_info(name, dtype, shape)
+
+
+def test_outputs_that_are_inputs_constants_or_repeated(tmp_path):
+    """Identity of an input, the same value under two names, and a constant: every output is there."""
+    constant = np.arange(6, dtype=np.float32).reshape(2, 3)
+    model = _model(
+        [
+            N("Identity", ["x"], ["same"]),
+            N("Relu", ["x"], ["relu"]),
+            N("Identity", ["relu"], ["relu_again"]),
+            N("Constant", [], ["table"], value=numpy_helper.from_array(constant)),
+        ],
+        [_tensor("x", [2, 3])],
+        [_tensor("same", [2, 3]), _tensor("relu", [2, 3]), _tensor("relu_again", [2, 3]), _tensor("table", [2, 3])],
+    )
+    bundle, session, feeds, outputs = compile_bundle_and_run(model, tmp_path=tmp_path)
+    x = feeds["x"]
+    assert list(outputs) == ["same", "relu", "relu_again", "table"]
+    np.testing.assert_array_equal(outputs["same"], x)
+    np.testing.assert_array_equal(outputs["relu"], np.maximum(x, 0))
+    np.testing.assert_array_equal(outputs["relu_again"], np.maximum(x, 0))
+    np.testing.assert_array_equal(outputs["table"], constant)
+    carriers = {entry["name"]: entry.get("tensor") for entry in bundle.manifest["outputs"]}
+    assert carriers["same"] == "x" and carriers["relu"] is None and carriers["table"] is None
+
+
+def test_model_of_constants_only_gets_a_partition(tmp_path):
+    model = _model([N("ConstantOfShape", ["shape"], ["zeros"])], [], [_tensor("zeros", [2, 2])],
+                   initializers=[numpy_helper.from_array(np.array([2, 2], dtype=np.int64), "shape")])
+    bundle, _, _, outputs = compile_bundle_and_run(model, tmp_path=tmp_path)
+    assert len(bundle.manifest["partitions"]) == 1
+    np.testing.assert_array_equal(outputs["zeros"], np.zeros((2, 2), np.float32))
+
+
+def test_empty_integer_constant_is_raised(tmp_path):
+    """An empty splat literal (ConstantOfShape of shape [0]) has no element to repeat."""
+    model = _model([N("ConstantOfShape", ["shape"], ["empty"], value=helper.make_tensor("v", TensorProto.INT32, [1], [7]))],
+                   [], [_tensor("empty", [0], TensorProto.INT32)],
+                   initializers=[numpy_helper.from_array(np.array([0], dtype=np.int64), "shape")])
+    _, _, _, outputs = compile_bundle_and_run(model, tmp_path=tmp_path)
+    assert outputs["empty"].shape == (0,) and outputs["empty"].dtype == np.int32
+
+
+@pytest.mark.parametrize(
+    "node, inputs",
+    [
+        (N("RMSNormalization", ["x", "scale"], ["y"], axis=-1, epsilon=1e-5), [[2, 4, 8], [8]]),
+        (N("Attention", ["q", "k", "v"], ["y"], is_causal=1), [[1, 2, 4, 8], [1, 2, 4, 8], [1, 2, 4, 8]]),
+    ],
+    ids=["rms_normalization", "causal_attention"],
+)
+def test_ops_without_torch_conversion_run_as_their_onnx_function(node, inputs, tmp_path):
+    """torch-mlir has no conversion for these opset-23 ops; their ONNX function bodies import, and
+    the result matches the ONNX reference."""
+    names = list(node.input)
+    model = _model([node], [_tensor(n, s) for n, s in zip(names, inputs)], [_tensor("y", inputs[0])], opset=23)
+    model.ir_version = 10
+    rng = np.random.default_rng(0)
+    feeds = {n: rng.standard_normal(s).astype(np.float32) for n, s in zip(names, inputs)}
+    bundle, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path)
+    assert_close(outputs["y"], evaluator_outputs(model, feeds)[0], name=node.op_type)
+    assert bundle.manifest["coverage"]["native_fraction"] == 1.0
+
+
+def test_rejected_strategy_falls_back_to_the_default_flags(monkeypatch, tmp_path):
+    """A strategy iree-compile fails on is retried with the target's plain flags, with a warning."""
+    strategies = CpuTarget.strategies
+    monkeypatch.setattr(CpuTarget, "strategies", lambda self: {**strategies(self), "broken": ["--no-such-iree-flag"]})
+    monkeypatch.setattr(CpuTarget, "default_strategy", lambda self, op_counts: "broken")
+    model = _model([N("Relu", ["x"], ["y"])], [_tensor("x", [4])], [_tensor("y", [4])])
+    with pytest.warns(UserWarning, match="strategy broken failed to compile.*using default"):
+        bundle, _, feeds, outputs = compile_bundle_and_run(model, tmp_path=tmp_path)
+    np.testing.assert_array_equal(outputs["y"], np.maximum(feeds["x"], 0))
+    modules = bundle.manifest["partitions"][0]["modules"]
+    assert [m["strategy"] for m in modules.values()] == ["default"]
