@@ -57,24 +57,60 @@ def outline_foreign_ops(block: ir.Block) -> int:
     return outlined
 
 
+def _with_nested(cluster: list[ir.Operation]) -> dict:
+    """The cluster's ops and every op nested in their regions (torch.prim.If and Loop bodies),
+    each mapped to the cluster op it is in."""
+    found = {}
+
+    def visit(op: ir.Operation, top: ir.Operation) -> None:
+        found[op] = top
+        for region in op.regions:
+            for block in region.blocks:
+                for nested in block_ops(block):
+                    visit(nested, top)
+
+    for op in cluster:
+        visit(op, op)
+    return found
+
+
+def _reads(cluster: list[ir.Operation], within: dict) -> list[tuple[ir.Operation, ir.Value]]:
+    """(reader, value) for every value a cluster op, or an op nested in one, reads from outside the cluster."""
+    reads = []
+    for op in within:
+        for value in op.operands:
+            producer = defining_op(value)
+            if producer in within or (producer is None and _owner_op(value) in within):
+                continue
+            reads.append((op, value))
+    order = {op: index for index, op in enumerate(cluster)}
+    return sorted(reads, key=lambda read: order.get(read[0], len(order)))
+
+
+def _owner_op(argument: ir.Value):
+    """The op whose region holds the block `argument` belongs to (None for a function's)."""
+    parent = ir.BlockArgument(argument).owner.owner
+    return getattr(parent, "operation", parent)
+
+
 def _is_dead(cluster: list[ir.Operation]) -> bool:
-    members = set(cluster)
-    return all(u.owner in members for op in cluster for r in op.results for u in r.uses)
+    within = _with_nested(cluster)
+    return all(u.owner in within for op in cluster for r in op.results for u in r.uses)
 
 
 def _outline(cluster: list[ir.Operation]) -> None:
-    members = set(cluster)
     first = cluster[0]
+    within = _with_nested(cluster)
+    reads = _reads(cluster, within)
 
     # What the cluster reads from outside, and what it gives to the outside.
     inputs: list[ir.Value] = []
-    for op in cluster:
-        for value in op.operands:
-            producer = defining_op(value)
-            if producer in members or (producer is not None and is_free(producer)) or value in inputs:
-                continue
-            inputs.append(value)
-    outputs = [r for op in cluster for r in op.results if any(u.owner not in members for u in r.uses)]
+    for _, value in reads:
+        producer = defining_op(value)
+        if (producer is not None and is_free(producer)) or value in inputs:
+            continue
+        inputs.append(value)
+    outputs = [r for op in cluster for r in op.results if any(u.owner not in within for u in r.uses)]
 
     operands = []
     for value in inputs:
@@ -99,14 +135,16 @@ def _outline(cluster: list[ir.Operation]) -> None:
                 if operand is not value
                 else argument
             )
+    # Rewire the readers first (Python handles to nested ops do not survive moving their parent),
+    # with constants cloned into the body ahead of the cluster's ops.
+    for reader, value in reads:
+        inner = mapping.get(value)
+        if inner is None and _is_free_value(value):
+            inner = _clone_free(value, body, mapping)
+        if inner is not None:
+            reader.replace_uses_of_with(value, inner)
     for op in cluster:
         body.append(op)
-        for value in list(op.operands):
-            inner = mapping.get(value)
-            if inner is None and _is_free_value(value):
-                inner = _clone_free(value, op, mapping)
-            if inner is not None:
-                op.replace_uses_of_with(value, inner)
 
     with ir.InsertionPoint(body), location:
         yielded = []
@@ -124,13 +162,13 @@ def _outline(cluster: list[ir.Operation]) -> None:
         output.replace_all_uses_except(replacement, inner_users)
 
 
-def _clone_free(value: ir.Value, user: ir.Operation, mapping: dict) -> ir.Value:
-    """Clone the constant (or list of constants) defining `value` just before `user`."""
+def _clone_free(value: ir.Value, body: ir.Block, mapping: dict) -> ir.Value:
+    """Clone the constant (or list of constants) defining `value` at the end of `body`."""
     if value in mapping:
         return mapping[value]
     producer = defining_op(value)
-    operands = [_clone_free(v, user, mapping) for v in producer.operands]
-    clone = producer.clone(ip=ir.InsertionPoint(user)).operation
+    operands = [_clone_free(v, body, mapping) for v in producer.operands]
+    clone = producer.clone(ip=ir.InsertionPoint(body)).operation
     for old, new in zip(producer.operands, operands):
         clone.replace_uses_of_with(old, new)
     mapping[value] = clone.results[value.result_number]

@@ -169,3 +169,28 @@ func.func @non_tensor_args(%x: !torch.vtensor<[2,3],f32>, %dim: !torch.int, %alp
   %2 = torch.aten.add.Tensor %1, %x, %alpha : !torch.vtensor<[2,3],f32>, !torch.vtensor<[2,3],f32>, !torch.float -> !torch.vtensor<[2,3],f32>
   return %2, %dim : !torch.vtensor<[2,3],f32>, !torch.int
 }
+
+// Ops nested in a foreign op's regions (torch.prim.If branches, Loop bodies) may read values from
+// outside it: those become region arguments too (%y, and %k, raised to a gimlet.constant), so the
+// foreign region stays isolated.
+// CHECK-LABEL: func.func @nested_reads
+// CHECK-SAME: (%[[C:.*]]: tensor<i1>, %[[Y:.*]]: tensor<3xf32>)
+// CHECK: %[[K:.*]] = "gimlet.constant"()
+// CHECK: "gimlet.foreign"(%[[C]], %[[Y]], %[[K]]) ({
+// CHECK-NEXT: ^bb0(%{{.*}}: tensor<i1>, %[[INY:.*]]: tensor<3xf32>, %[[INK:.*]]: tensor<3xf32>):
+// CHECK: %[[TY:.*]] = torch_c.from_builtin_tensor %[[INY]]
+// CHECK: %[[TK:.*]] = torch_c.from_builtin_tensor %[[INK]]
+// CHECK: torch.prim.If
+// CHECK-NEXT: torch.prim.If.yield %[[TY]]
+// CHECK: torch.prim.If.yield %[[TK]]
+func.func @nested_reads(%c: !torch.vtensor<[],i1>, %y: !torch.vtensor<[3],f32>) -> !torch.vtensor<[3],f32> {
+  %k = torch.vtensor.literal(dense<1.0> : tensor<3xf32>) : !torch.vtensor<[3],f32>
+  %0 = torch.aten.item %c : !torch.vtensor<[],i1> -> !torch.int
+  %1 = torch.aten.Bool.int %0 : !torch.int -> !torch.bool
+  %2 = torch.prim.If %1 -> (!torch.vtensor<[3],f32>) {
+    torch.prim.If.yield %y : !torch.vtensor<[3],f32>
+  } else {
+    torch.prim.If.yield %k : !torch.vtensor<[3],f32>
+  }
+  return %2 : !torch.vtensor<[3],f32>
+}
