@@ -1,14 +1,15 @@
 """CPU latency, side by side: gimlet vs ONNX Runtime vs PyTorch eager, same inputs, same thread count.
 
     pip install torch==2.13.0 pillow && pip install --no-deps torchvision==0.28.0
-    python benchmarks/cpu_latency.py [--threads 2] [--rounds 5] [--models resnet18,bert_encoder]
+    python benchmarks/cpu_latency.py [--threads 2] [--rounds 5] [--models resnet18,bert_encoder] [--tune]
 
 Prints a table of median latencies and ratios and writes it to
 benchmarks/results/cpu_latency.md. Rounds interleave the engines (PyTorch's
 OpenMP threads collapse when another process holds a core), and each
-engine's figure is the median over rounds of per-round medians. ResNet-18
-and MobileNetV2 are torchvision architectures with random weights (no
-download); the BERT-style encoder is torch.nn.TransformerEncoder. The shipped
+engine's figure is the median over rounds of per-round medians. ResNet-18,
+MobileNetV2 and all-MiniLM-L6-v2 (real weights) are built as the model suite
+builds them (test/models/zoo.py, no download); the BERT-style encoder is
+torch.nn.TransformerEncoder at sequence 128. The shipped
 examples exist only as ONNX, so they have no PyTorch column.
 """
 
@@ -19,7 +20,6 @@ import os
 import statistics
 import sys
 import tempfile
-import types
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -29,6 +29,7 @@ from common import cpu_name, median_time, publish
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "cpu_latency.md"
+TUNED_RESULTS = RESULTS.with_name("cpu_latency_tuned.md")
 
 
 @dataclass
@@ -37,15 +38,6 @@ class Case:
     onnx_path: Path
     inputs: dict[str, np.ndarray]
     torch_model: object | None = None  # a torch.nn.Module taking the inputs in order
-
-
-def _torchvision():
-    # torchvision 0.28 from PyPI registers meta kernels for ops that torch 2.13.0's CPU
-    # wheel lacks; the model definitions themselves need none of that.
-    sys.modules.setdefault("torchvision._meta_registrations", types.ModuleType("torchvision._meta_registrations"))
-    import torchvision
-
-    return torchvision
 
 
 def _export(model, example: tuple, path: Path, input_names: list[str]) -> None:
@@ -64,17 +56,20 @@ def example_cases() -> list[Case]:
 
 
 def torch_cases(cache: Path) -> list[Case]:
+    """ResNet-18, MobileNetV2 and all-MiniLM-L6-v2 as the model suite builds them (test/models/zoo.py),
+    and a BERT-style encoder."""
     import torch
 
-    torch.manual_seed(0)
-    torchvision = _torchvision()
+    sys.path.insert(0, str(REPO / "test" / "models"))
+    import zoo
+
     cases = []
-    image = torch.randn(1, 3, 224, 224)
-    for name, factory in (("resnet18", torchvision.models.resnet18), ("mobilenet_v2", torchvision.models.mobilenet_v2)):
-        model = factory(weights=None).eval()
-        path = cache / f"{name}.onnx"
-        _export(model, (image,), path, ["image"])
-        cases.append(Case(name, path, {"image": image.numpy()}, model))
+    for name in ("resnet18", "mobilenet_v2", "all-MiniLM-L6-v2"):
+        model = zoo.MODELS[name]()
+        path = zoo.export_onnx(model, cache / f"{name}.onnx")
+        inputs = {key: value.numpy() for key, value in model.inputs.items()}
+        cases.append(Case(name, path, inputs, model.module))
+    torch.manual_seed(0)
 
     class Encoder(torch.nn.Module):
         """BERT-base-like shape, smaller: 4 layers, d=256, 4 heads, sequence 128."""
@@ -99,13 +94,15 @@ def torch_cases(cache: Path) -> list[Case]:
     return cases
 
 
-def measure(case: Case, threads: int, rounds: int, iterations: int) -> dict[str, float | None]:
+def measure(case: Case, threads: int, rounds: int, iterations: int, tune: bool) -> dict[str, object]:
     import onnxruntime as ort
 
     import gimlet
 
     bundle_path = Path(tempfile.mkdtemp()) / "model.gimlet"
-    gimlet.compile(case.onnx_path, targets=["cpu"]).save(bundle_path)
+    bundle = gimlet.compile(case.onnx_path, targets=["cpu"], tune=tune)
+    bundle.save(bundle_path)
+    strategies = sorted({m["strategy"] for p in bundle.partitions for m in p["modules"].values()})
     session = gimlet.load(bundle_path)
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
@@ -131,12 +128,13 @@ def measure(case: Case, threads: int, rounds: int, iterations: int) -> dict[str,
     for _ in range(rounds):
         for name, run in engines.items():
             per_round[name].append(median_time(run, iterations))
-    results: dict[str, float | None] = {name: statistics.median(times) for name, times in per_round.items()}
+    results: dict[str, object] = {name: statistics.median(times) for name, times in per_round.items()}
     results.setdefault("pytorch", None)
+    results["strategy"] = ", ".join(strategies)
     return results
 
 
-def render(rows: list[tuple[str, dict]], threads: int) -> str:
+def render(rows: list[tuple[str, dict]], threads: int, tune: bool) -> str:
     import onnxruntime as ort
 
     import gimlet
@@ -152,20 +150,18 @@ def render(rows: list[tuple[str, dict]], threads: int) -> str:
         "# CPU latency: gimlet vs ONNX Runtime vs PyTorch eager",
         "",
         f"Machine: {cpu_name()}, {os.cpu_count()} cores; {threads} thread(s) for every engine; "
-        f"batch 1, f32. {', '.join(versions)}. Median of per-round medians.",
+        f"batch 1, f32. {', '.join(versions)}. Median of per-round medians. gimlet "
+        + ("tuned (`--tune`: every strategy compiled, checked and timed; the fastest kept)." if tune else "with its default strategy per model class (no tuning)."),
         "",
-        "| model | gimlet (ms) | ONNX Runtime (ms) | PyTorch eager (ms) | gimlet / ORT | gimlet / PyTorch |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| model | gimlet strategy | gimlet (ms) | ONNX Runtime (ms) | PyTorch eager (ms) | gimlet / ORT | gimlet / PyTorch |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, result in rows:
         g, o, p = result["gimlet"], result["onnxruntime"], result["pytorch"]
-        lines.append(
-            f"| {name} | {g * 1e3:.3f} | {o * 1e3:.3f} | {p * 1e3:.3f} | {g / o:.2f} | {g / p:.2f} |"
-            if p is not None
-            else f"| {name} | {g * 1e3:.3f} | {o * 1e3:.3f} | n/a | {g / o:.2f} | n/a |"
-        )
+        eager = f"{p * 1e3:.3f} | {g / o:.2f} | {g / p:.2f}" if p is not None else f"n/a | {g / o:.2f} | n/a"
+        lines.append(f"| {name} | {result['strategy']} | {g * 1e3:.3f} | {o * 1e3:.3f} | {eager} |")
     lines.append("")
-    lines.append("Reproduce: `python benchmarks/cpu_latency.py` (setup in the script's docstring).")
+    lines.append(f"Reproduce: `python benchmarks/cpu_latency.py{' --tune' if tune else ''}` (setup in the script's docstring).")
     return "\n".join(lines) + "\n"
 
 
@@ -175,8 +171,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--iterations", type=int, default=20, help="timed runs per engine per round")
     parser.add_argument("--models", help="comma-separated subset of model names (prefix match)")
-    parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--output", type=Path, help=f"default: {RESULTS.name}, or {TUNED_RESULTS.name} with --tune")
     parser.add_argument("--no-torch", action="store_true", help="only the shipped examples (no PyTorch needed)")
+    parser.add_argument("--tune", action="store_true", help="compile gimlet with --tune (measure every strategy, keep the fastest)")
     args = parser.parse_args()
 
     import iree.runtime as ireert
@@ -199,9 +196,9 @@ def main() -> int:
         rows = []
         for case in cases:
             print(f"measuring {case.name} ...", file=sys.stderr, flush=True)
-            rows.append((case.name, measure(case, args.threads, args.rounds, args.iterations)))
-    table = render(rows, args.threads)
-    publish(table, args.output)
+            rows.append((case.name, measure(case, args.threads, args.rounds, args.iterations, args.tune)))
+    table = render(rows, args.threads, args.tune)
+    publish(table, args.output or (TUNED_RESULTS if args.tune else RESULTS))
     return 0
 
 
