@@ -79,7 +79,7 @@ def compile(
                 for job, strategy in work
             }
             for job in jobs:
-                job.built = dict(_result(futures[(id(job), strategy)], job.partition, job.key, strategy) for strategy in job.candidates)
+                job.built = dict(_result(futures[(id(job), strategy)], job, strategy) for strategy in job.candidates)
         if options.tune:
             with progress.step("tune: measure each strategy on the devices here"):
                 for job in jobs:
@@ -118,11 +118,13 @@ class Job:
 
 
 def _op_counts(placed: PlacedModel, partition: str) -> dict[str, int]:
+    """How many ops of each kind the partition holds, by op name and by label
+    (`gimlet.conv` and `gimlet.conv[grouped]`): what default strategies are chosen from."""
     counts: dict[str, int] = {}
     for row in placed.ops:
         if row["partition"] == partition:
-            name = row["op"].partition("[")[0]
-            counts[name] = counts.get(name, 0) + 1
+            for key in {row["op"].partition("[")[0], row["op"]}:
+                counts[key] = counts.get(key, 0) + 1
     return counts
 
 
@@ -201,14 +203,16 @@ def _build(job: Job, strategy: str, options: CompileOptions, placed: PlacedModel
     )
 
 
-def _result(future, partition: Partition, key: str, strategy: str) -> tuple[str, bytes | None]:
-    """(strategy, module bytes); a fallback that fails to compile is left out with a warning, not an error."""
+def _result(future, job: Job, strategy: str) -> tuple[str, bytes | None]:
+    """(strategy, module bytes). Only the module a partition needs fails the compile: a fallback
+    module or a tuning candidate other than the default that fails is left out with a warning."""
     try:
         return future.result()
     except CompilationError as error:
-        if key == partition.device.name:
+        if job.key == job.partition.device.name and strategy == job.candidates[0]:
             raise
-        warnings.warn(f"gimlet: no {key} fallback for partition {partition.name}: {error}", stacklevel=4)
+        what = f"strategy {strategy}" if strategy != job.candidates[0] else f"{job.key} fallback"
+        warnings.warn(f"gimlet: no {what} for partition {job.partition.name}: {error}", stacklevel=4)
         return strategy, None
 
 

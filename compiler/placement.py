@@ -179,7 +179,7 @@ def _op_rows(partitions: list[Partition], partition_functions: dict, devices: li
             rows.append(
                 {
                     "node": ", ".join(node_names(op)),
-                    "op": op.name if op.name != "gimlet.elementwise" else f"gimlet.elementwise[{ir.StringAttr(op.attributes['fn']).value}]",
+                    "op": _op_label(op),
                     "flops": ir.IntegerAttr(work["flops"]).value,
                     "bytes": ir.IntegerAttr(work["bytes"]).value,
                     "estimates": {d.name: ir.FloatAttr(costs[d.name]).value for d in devices},
@@ -189,6 +189,16 @@ def _op_rows(partitions: list[Partition], partition_functions: dict, devices: li
                 }
             )
     return rows
+
+
+def _op_label(op: ir.Operation) -> str:
+    """The op's name, with what sets it apart for compile strategies: an elementwise op's function,
+    `[grouped]` for a grouped (e.g. depthwise) convolution."""
+    if op.name == "gimlet.elementwise":
+        return f"gimlet.elementwise[{ir.StringAttr(op.attributes['fn']).value}]"
+    if op.name == "gimlet.conv" and ir.IntegerAttr(op.attributes["groups"]).value > 1:
+        return "gimlet.conv[grouped]"
+    return op.name
 
 
 def _summary(graph) -> dict:

@@ -22,10 +22,15 @@ class CpuTarget(Target):
         """Measured on this project's machine (AMD EPYC, 2 threads, ResNets and MiniLM vs ONNX Runtime):
         im2col takes convolution-heavy models from 4-6x ONNX Runtime's time to 1.5-2.4x, and with O3,
         data tiling and microkernels to about 1.4x; data tiling alone takes MiniLM from 0.91x to 0.68x,
-        where O3 slows it and needs a larger stack."""
+        where O3 needs a larger stack and then takes 2.7x longer; O3 takes nn.TransformerEncoder
+        exports from 3.8 to 2.9 ms (a tuning candidate, not a default). Data tiling the convolutions
+        themselves (IREE's experimental conv encodings, mmt4d microkernels) beats im2col on dense
+        convolutions (ResNet-18: 13.8 vs 17.4 ms) and loses to it on depthwise ones (MobileNetV2: 14.2
+        vs 10.1 ms). Per-model tables: benchmarks/results/cpu_strategies.md."""
         return {
             DEFAULT_STRATEGY: [],
             "data-tiling": ["--iree-opt-data-tiling"],
+            "o3-data-tiling": ["--iree-opt-level=O3", "--iree-opt-data-tiling"],
             "im2col": ["--iree-global-opt-use-im2col-for-convs"],
             "conv": [
                 "--iree-global-opt-use-im2col-for-convs",
@@ -33,11 +38,21 @@ class CpuTarget(Target):
                 "--iree-opt-data-tiling",
                 "--iree-llvmcpu-enable-ukernels=all",
             ],
+            "conv-data-tiling": [
+                "--iree-opt-level=O3",
+                "--iree-opt-data-tiling",
+                "--iree-dispatch-creation-data-tiling",
+                "--iree-dispatch-creation-experimental-set-data-tiling-ops=matmul",
+                "--iree-dispatch-creation-experimental-set-data-tiling-ops=convolution",
+                "--iree-llvmcpu-enable-ukernels=all",
+            ],
         }
 
     def default_strategy(self, op_counts: dict[str, int]) -> str:
-        if op_counts.get("gimlet.conv"):
+        if op_counts.get("gimlet.conv[grouped]"):
             return "conv"
+        if op_counts.get("gimlet.conv"):
+            return "conv-data-tiling"
         if op_counts.get("gimlet.matmul") or op_counts.get("gimlet.attention"):
             return "data-tiling"
         return DEFAULT_STRATEGY

@@ -10,7 +10,7 @@ from iree.compiler import ir
 from ...dialects import Constant, Elementwise
 from ...dialects.base import is_static
 from ..base import NoMatch, RewritePattern
-from .torch_ir import builtin_tensor_type, constant_value, defining_op, from_builtin, is_vtensor, to_builtin
+from .torch_ir import builtin_tensor_type, constant_value, defining_op, from_builtin, is_unsigned_vtensor, is_vtensor, to_builtin
 
 
 class TorchOp:
@@ -114,6 +114,10 @@ class RaisePattern(RewritePattern):
             if builtin is not None and not is_static(builtin.shape):
                 # gimlet's lowering needs static shapes; torch-mlir lowers dynamic ones.
                 raise NoMatch(f"dynamic shape {value.type}")
+            if is_unsigned_vtensor(value.type):
+                # gimlet's integers are signless and its lowering treats them as signed (sitofp,
+                # divsi, maxsi): unsigned values would be silently wrong. torch-mlir keeps the sign.
+                raise NoMatch(f"unsigned integers {value.type}")
         op = TorchOp(operation)
         values = self.raise_op(op)
         replacements: list[ir.Value | None] = []

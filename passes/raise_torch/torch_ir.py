@@ -23,6 +23,9 @@ _TORCH_TO_BUILTIN_ELEMENT = {
     "i1": "i1",
     "si8": "i8",
     "ui8": "i8",
+    "ui16": "i16",
+    "ui32": "i32",
+    "ui64": "i64",
     "si16": "i16",
     "si32": "i32",
     "si64": "i64",
@@ -64,6 +67,12 @@ def builtin_tensor_type(type_: ir.Type) -> ir.RankedTensorType | None:
     dims = [d.strip() for d in match.group(1).split(",") if d.strip()]
     shape = [ir.ShapedType.get_dynamic_size() if d == "?" else int(d) for d in dims]
     return ir.RankedTensorType.get(shape, ir.Type.parse(_TORCH_TO_BUILTIN_ELEMENT[match.group(2)]))
+
+
+def is_unsigned_vtensor(type_: ir.Type) -> bool:
+    """A `!torch.vtensor` of unsigned integers (its builtin type is signless: the sign is lost)."""
+    match = _VTENSOR.match(str(type_))
+    return bool(match) and match.group(2).startswith("ui")
 
 
 def vtensor_type(type_: ir.RankedTensorType) -> ir.Type:

@@ -96,3 +96,18 @@ def test_rejected_strategy_falls_back_to_the_default_flags(monkeypatch, tmp_path
     np.testing.assert_array_equal(outputs["y"], np.maximum(feeds["x"], 0))
     modules = bundle.manifest["partitions"][0]["modules"]
     assert [m["strategy"] for m in modules.values()] == ["default"]
+
+
+def test_unsigned_integers_keep_their_sign(tmp_path):
+    """uint8 values of 128 and more: gimlet's integer ops are signed, so ops on unsigned tensors stay
+    with torch-mlir, which keeps the sign (a cast of 200 is 200.0, not -56.0)."""
+    model = _model(
+        [N("Cast", ["x"], ["as_float"], to=TensorProto.FLOAT), N("Max", ["x", "y"], ["larger"])],
+        [_tensor("x", [4], TensorProto.UINT8), _tensor("y", [4], TensorProto.UINT8)],
+        [_tensor("as_float", [4]), _tensor("larger", [4], TensorProto.UINT8)],
+    )
+    feeds = {"x": np.array([1, 100, 200, 255], np.uint8), "y": np.array([3, 130, 7, 2], np.uint8)}
+    bundle, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path)
+    np.testing.assert_array_equal(outputs["as_float"], np.array([1, 100, 200, 255], np.float32))
+    np.testing.assert_array_equal(outputs["larger"], np.array([3, 130, 200, 255], np.uint8))
+    assert bundle.manifest["coverage"]["native_fraction"] == 0.0
