@@ -65,6 +65,9 @@ class CpuTarget(Target):
             "--iree-hal-target-device=local",
             "--iree-hal-local-target-device-backends=llvm-cpu",
             f"--iree-llvmcpu-target-cpu={cpu}",
+            # IREE demotes f64 to f32 by default (for GPUs); CPUs compute f64 natively, and a demoted
+            # module rejects the f64 arrays the model's signature asks for.
+            "--iree-input-demote-f64-to-f32=false",
         ]
         if triple:
             flags.append(f"--iree-llvmcpu-target-triple={triple}")

@@ -111,3 +111,13 @@ def test_unsigned_integers_keep_their_sign(tmp_path):
     np.testing.assert_array_equal(outputs["as_float"], np.array([1, 100, 200, 255], np.float32))
     np.testing.assert_array_equal(outputs["larger"], np.array([3, 130, 200, 255], np.uint8))
     assert bundle.manifest["coverage"]["native_fraction"] == 0.0
+
+
+def test_float64_is_computed_in_float64(tmp_path):
+    """The CPU keeps f64 (IREE demotes it to f32 unless told not to): f64 in, f64 out, f64 precision."""
+    model = _model([N("Add", ["x", "y"], ["z"])], [_tensor("x", [2], TensorProto.DOUBLE), _tensor("y", [2], TensorProto.DOUBLE)],
+                   [_tensor("z", [2], TensorProto.DOUBLE)])
+    feeds = {"x": np.array([1.0, 1e-12], np.float64), "y": np.array([1e-12, 1.0], np.float64)}
+    _, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path)
+    assert outputs["z"].dtype == np.float64
+    np.testing.assert_array_equal(outputs["z"], feeds["x"] + feeds["y"])  # 1 + 1e-12 is 1.0 in f32
