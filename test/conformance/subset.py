@@ -1,6 +1,6 @@
 """The fast subset: a fixed list of cases gimlet passes, run in batches in a few minutes.
 
-    python test/conformance/subset.py select [--per-op 3] [--from results/gimlet.csv]   # rewrite subset.txt
+    python test/conformance/subset.py select [--per-op 5] [--from results/gimlet.csv]   # rewrite subset.txt
     python test/conformance/subset.py run [--jobs 2] [--batch 24]                       # run it, print failures
 
 `select` picks, from a full gimlet run's CSV, up to --per-op passing cases per
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     choose = commands.add_parser("select", help="rewrite subset.txt from a full gimlet run")
     choose.add_argument("--from", dest="source", default=str(HERE / "results" / "gimlet.csv"))
-    choose.add_argument("--per-op", type=int, default=3)
+    choose.add_argument("--per-op", type=int, default=5)
     choose.add_argument("--max-seconds", type=float, default=10.0, help="leave out cases slower than this alone")
     run = commands.add_parser("run", help="run the subset as the pytest test does")
     run.add_argument("--jobs", type=int, default=2)
