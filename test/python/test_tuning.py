@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from support import EXAMPLES
+from onnx import TensorProto, helper, numpy_helper
+from support import EXAMPLES, assert_close, compile_bundle_and_run, evaluator_outputs
 
 import gimlet
 from gimlet.compiler import tuning
@@ -24,8 +25,10 @@ def test_default_strategy_follows_the_model_class():
 def test_bundle_records_the_strategy_and_its_flags(tmp_path):
     bundle = gimlet.compile(EXAMPLES / "cnn.onnx")
     module = bundle.manifest["partitions"][0]["modules"]["cpu"]
-    assert module["strategy"] == "conv-data-tiling"  # no grouped convolutions
-    assert "--iree-dispatch-creation-experimental-set-data-tiling-ops=convolution" in module["flags"]
+    # The example has a depthwise (grouped) convolution: im2col, not convolution data tiling.
+    assert "gimlet.conv[grouped]" in {row["op"] for row in bundle.manifest["placement"]["ops"]}
+    assert module["strategy"] == "conv"
+    assert "--iree-global-opt-use-im2col-for-convs" in module["flags"]
     assert "tuning" not in module
 
 
@@ -67,3 +70,22 @@ def test_cache_key_depends_on_content_and_target():
 def test_random_inputs_match_the_signature(signature):
     arrays = tuning.random_inputs(signature)
     assert [(list(a.shape), a.dtype.name) for a in arrays] == [(s, d) for s, d in signature]
+
+
+def test_dense_convolutions_use_convolution_data_tiling(tmp_path):
+    """Without grouped convolutions the default is IREE's convolution data tiling, and it computes
+    the same as the ONNX reference."""
+    rng = np.random.default_rng(0)
+    weight = rng.standard_normal((16, 8, 3, 3)).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1])],
+        "dense_conv",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8, 12, 12])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 16, 12, 12])],
+        [numpy_helper.from_array(weight, "w")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    feeds = {"x": rng.standard_normal((1, 8, 12, 12)).astype(np.float32)}
+    bundle, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path)
+    assert bundle.manifest["partitions"][0]["modules"]["cpu"]["strategy"] == "conv-data-tiling"
+    assert_close(outputs["y"], evaluator_outputs(model, feeds)[0])
