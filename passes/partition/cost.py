@@ -60,9 +60,17 @@ def element_types(op: ir.Operation) -> set[str]:
 
 
 def supports(profile: DeviceProfile, op: ir.Operation) -> bool:
-    if not element_types(op) <= profile.dtypes:
-        return False
-    return profile.op_kinds is None or op.name in profile.op_kinds
+    return unsupported_reason(profile, op) is None
+
+
+def unsupported_reason(profile: DeviceProfile, op: ir.Operation) -> str | None:
+    """Why the device cannot run `op` (element types or op kind it lacks), or None if it can."""
+    missing = element_types(op) - profile.dtypes
+    if missing:
+        return f"no {', '.join(sorted(missing))} (it has {', '.join(sorted(profile.dtypes))})"
+    if profile.op_kinds is not None and op.name not in profile.op_kinds:
+        return f"no {op.name}"
+    return None
 
 
 def estimate(op: ir.Operation, profile: DeviceProfile) -> float:

@@ -22,7 +22,7 @@ from ...targets.devices import Device, parse_duration, parse_link, transfer_mode
 from ..base import ModulePass, block_ops, functions, register_pass
 from . import solver
 from .annotate import costs_of, devices_of, profiles_of
-from .cost import is_costed, value_bytes
+from .cost import is_costed, unsupported_reason, value_bytes
 
 TARGET_ATTR = "gimlet.target"
 REASON_ATTR = "gimlet.reason"
@@ -127,6 +127,19 @@ def default_source(devices: list[Device]) -> int:
     return next((i for i, d in enumerate(devices) if d.target.DRIVER.startswith("local")), 0)
 
 
+def _check_runnable(ops: list[ir.Operation], devices: list[Device], profiles: list) -> None:
+    """An op no device can run is an error that says, per device, what it lacks."""
+    for op in ops:
+        reasons = [unsupported_reason(profile, op) for profile in profiles]
+        if all(reasons):
+            where = ", ".join(node_names(op))
+            lacking = "; ".join(f"{device.name}: {reason}" for device, reason in zip(devices, reasons))
+            raise PlacementError(
+                f"{op.name}{f' at {where!r}' if where else ''} cannot run on any target ({lacking}); "
+                "add a target that can, or change the model"
+            )
+
+
 @register_pass
 @dataclass
 class Partition(ModulePass):
@@ -166,6 +179,7 @@ class Partition(ModulePass):
             if not function.regions[0].blocks:
                 continue
             graph = build_problem(function, devices, bandwidth, latency, [p.price_per_hour for p in profiles], source)
+            _check_runnable(graph.ops, devices, profiles)
             graph.problem.pins = resolve_pins(self.pin, graph, devices)
             try:
                 solution = solver.solve(graph.problem, objective=self.objective, sla=sla, method=self.method)
