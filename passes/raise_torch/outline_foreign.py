@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from iree.compiler import ir
 
-from ...dialects import Foreign, Yield
+from ...dialects import Foreign, Yield, location_name
+from ...errors import CompilationError
 from ..base import block_ops
 from .torch_ir import CONSTANT_OPS, FROM_BUILTIN, TO_BUILTIN, builtin_tensor_type, defining_op, from_builtin, is_vtensor
 
@@ -117,6 +118,12 @@ def _outline(cluster: list[ir.Operation]) -> None:
         producer = defining_op(value)
         operands.append(producer.operands[0] if producer is not None and producer.name == FROM_BUILTIN else value)
     result_types = [builtin_tensor_type(r.type) if is_vtensor(r.type) else r.type for r in outputs]
+    untyped = [r.type for r, t in zip(outputs, result_types) if t is None]
+    if untyped:
+        raise CompilationError(
+            f"{location_name(first.location) or first.name}: torch type {untyped[0]} has no builtin tensor type "
+            "in gimlet (float8 and complex tensors are not supported yet); compute in f32, f16 or bf16 instead"
+        )
 
     location = ir.Location.fused([op.location for op in cluster]) if len(cluster) > 1 else first.location
     with ir.InsertionPoint(first), location:

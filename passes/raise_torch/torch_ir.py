@@ -14,7 +14,7 @@ from iree.compiler import ir
 
 from ..base import NoMatch
 
-_VTENSOR = re.compile(r"^!torch\.vtensor<\[([^\]]*)\],([A-Za-z0-9]+)>$")
+_VTENSOR = re.compile(r"^!torch\.vtensor<\[([^\]]*)\],([a-z0-9]+)>$")
 _TORCH_TO_BUILTIN_ELEMENT = {
     "f16": "f16",
     "bf16": "bf16",
@@ -22,10 +22,6 @@ _TORCH_TO_BUILTIN_ELEMENT = {
     "f64": "f64",
     "i1": "i1",
     "si8": "i8",
-    "f8E4M3FN": "f8E4M3FN",
-    "f8E4M3FNUZ": "f8E4M3FNUZ",
-    "f8E5M2": "f8E5M2",
-    "f8E5M2FNUZ": "f8E5M2FNUZ",
     "ui8": "i8",
     "ui16": "i16",
     "ui32": "i32",

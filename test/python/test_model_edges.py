@@ -121,3 +121,14 @@ def test_float64_is_computed_in_float64(tmp_path):
     _, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path)
     assert outputs["z"].dtype == np.float64
     np.testing.assert_array_equal(outputs["z"], feeds["x"] + feeds["y"])  # 1 + 1e-12 is 1.0 in f32
+
+
+def test_float8_results_are_a_clear_error(tmp_path):
+    """A float8 tensor gimlet cannot carry ends in an error naming the type and what to use instead."""
+    import gimlet
+    from gimlet.errors import CompilationError
+
+    model = _model([N("Cast", ["x"], ["y"], to=TensorProto.FLOAT8E5M2)], [_tensor("x", [4])], [_tensor("y", [4], TensorProto.FLOAT8E5M2)],
+                   opset=19)
+    with pytest.raises(CompilationError, match=r"f8E5M2> has no builtin tensor type in gimlet .*compute in f32, f16 or bf16"):
+        gimlet.compile(model)
