@@ -128,7 +128,7 @@ def test_float8_results_are_a_clear_error(tmp_path):
     import gimlet
     from gimlet.errors import CompilationError
 
-    model = _model([N("Cast", ["x"], ["y"], to=TensorProto.FLOAT8E5M2)], [_tensor("x", [4])], [_tensor("y", [4], TensorProto.FLOAT8E5M2)],
-                   opset=19)
+    model = _model([N("CastLike", ["x", "like"], ["y"])], [_tensor("x", [4]), _tensor("like", [1], TensorProto.FLOAT8E5M2)],
+                   [_tensor("y", [4], TensorProto.FLOAT8E5M2)], opset=19)
     with pytest.raises(CompilationError, match=r"f8E5M2> has no builtin tensor type in gimlet .*compute in f32, f16 or bf16"):
         gimlet.compile(model)
