@@ -37,11 +37,21 @@ def read_subset(path: Path = SUBSET_FILE) -> list[str]:
     return [line.split("#")[0].strip() for line in path.read_text().splitlines() if line.split("#")[0].strip()]
 
 
+#: Cases whose result varies from run to run, never selected.
+NONDETERMINISTIC = {
+    # Zero padding reads memory the lowering leaves uninitialised (values of 1e26 in some runs, in
+    # gimlet and in IREE directly): a torch-mlir/IREE bug, not a regression signal.
+    "test_gridsample_zeros_padding",
+}
+
+
 def select(results_csv: Path, per_op: int, exclude_slower_than: float) -> list[tuple[str, str]]:
-    """(case, op) pairs: up to `per_op` passing cases per op, fastest first, then by name."""
+    """(case, op) pairs: up to `per_op` passing, deterministic cases per op, fastest first, then by name."""
     by_op: dict[str, list[tuple[float, str]]] = defaultdict(list)
     with open(results_csv, newline="") as f:
         for row in csv.DictReader(f):
+            if row["case"] in NONDETERMINISTIC:
+                continue
             if row["status"] == "pass" and float(row["seconds"] or 0) <= exclude_slower_than:
                 by_op[row["op"]].append((round(float(row["seconds"] or 0), 1), row["case"]))
     chosen = []
