@@ -71,7 +71,7 @@ def main() -> int:
     parser.add_argument("--no-torch", action="store_true")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
-    from cpu_latency import example_cases, torch_cases
+    from cpu_latency import benchmark_cases
 
     lines = [
         "# Compile time: gimlet vs plain IREE (CPU)",
@@ -85,10 +85,7 @@ def main() -> int:
     ]
     with tempfile.TemporaryDirectory() as scratch:
         directory = Path(scratch)
-        cases = example_cases() + ([] if args.no_torch else torch_cases(directory))
-        if args.models:
-            wanted = [m.strip() for m in args.models.split(",")]
-            cases = [c for c in cases if any(c.name.startswith(w) for w in wanted)]
+        cases = benchmark_cases(directory, args.models, with_torch=not args.no_torch)
         for case in cases:
             print(f"{case.name} ...", file=sys.stderr, flush=True)
             ours, flags = gimlet_times(case.onnx_path)

@@ -55,9 +55,21 @@ def example_cases() -> list[Case]:
     ]
 
 
-def torch_cases(cache: Path) -> list[Case]:
+def benchmark_cases(cache: Path, models: str | None = None, with_torch: bool = True) -> list[Case]:
+    """The examples and (with torch) the PyTorch-built models, exported under `cache`; with `models`
+    (comma-separated name prefixes, as the benchmarks' --models takes), only those it names."""
+    prefixes = [m.strip() for m in models.split(",")] if models else [""]
+
+    def wanted(name: str) -> bool:
+        return any(name.startswith(prefix) for prefix in prefixes)
+
+    cases = [case for case in example_cases() if wanted(case.name)]
+    return cases + (torch_cases(cache, wanted) if with_torch else [])
+
+
+def torch_cases(cache: Path, wanted: Callable[[str], bool]) -> list[Case]:
     """ResNet-18, MobileNetV2 and all-MiniLM-L6-v2 as the model suite builds them (test/models/zoo.py),
-    and a BERT-style encoder."""
+    and a BERT-style encoder: those `wanted` accepts by name (the others are not built)."""
     import torch
 
     sys.path.insert(0, str(REPO / "test" / "models"))
@@ -65,10 +77,15 @@ def torch_cases(cache: Path) -> list[Case]:
 
     cases = []
     for name in ("resnet18", "mobilenet_v2", "all-MiniLM-L6-v2"):
+        if not wanted(name):
+            continue
         model = zoo.MODELS[name]()
         path = zoo.export_onnx(model, cache / f"{name}.onnx")
         inputs = {key: value.numpy() for key, value in model.inputs.items()}
         cases.append(Case(name, path, inputs, model.module))
+    encoder_name = "bert_encoder (seq 128)"
+    if not wanted(encoder_name):
+        return cases
     torch.manual_seed(0)
 
     class Encoder(torch.nn.Module):
@@ -90,7 +107,7 @@ def torch_cases(cache: Path) -> list[Case]:
     tokens = torch.randint(0, 30522, (1, 128))
     path = cache / "bert_encoder.onnx"
     _export(encoder, (tokens,), path, ["tokens"])
-    cases.append(Case("bert_encoder (seq 128)", path, {"tokens": tokens.numpy()}, encoder))
+    cases.append(Case(encoder_name, path, {"tokens": tokens.numpy()}, encoder))
     return cases
 
 
@@ -189,10 +206,7 @@ def main() -> int:
             print("PyTorch is not installed; see the docstring for setup, or pass --no-torch", file=sys.stderr)
             return 1
     with tempfile.TemporaryDirectory() as cache:
-        cases = example_cases() + ([] if args.no_torch else torch_cases(Path(cache)))
-        if args.models:
-            wanted = [m.strip() for m in args.models.split(",")]
-            cases = [c for c in cases if any(c.name.startswith(w) for w in wanted)]
+        cases = benchmark_cases(Path(cache), args.models, with_torch=not args.no_torch)
         rows = []
         for case in cases:
             print(f"measuring {case.name} ...", file=sys.stderr, flush=True)

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from common import cpu_name, publish
-from cpu_latency import example_cases, torch_cases
+from cpu_latency import benchmark_cases
 
 RESULTS = Path(__file__).resolve().parent / "results" / "cpu_strategies.md"
 
@@ -76,10 +76,7 @@ def main() -> int:
     strategies = list(get_target("cpu").strategies())
     with tempfile.TemporaryDirectory() as scratch:
         os.environ["GIMLET_TUNE_CACHE"] = str(Path(scratch) / "tuning.json")  # measure, never reuse
-        cases = example_cases() + torch_cases(Path(scratch))
-        if args.models:
-            wanted = [m.strip() for m in args.models.split(",")]
-            cases = [c for c in cases if any(c.name.startswith(w) for w in wanted)]
+        cases = benchmark_cases(Path(scratch), args.models)
         rows = []
         for case in cases:
             print(f"tuning {case.name} ...", file=sys.stderr, flush=True)

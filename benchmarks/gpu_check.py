@@ -53,13 +53,13 @@ def main() -> int:
     if try_open("cuda") is None:
         print("gpu_check: no CUDA device here; run this where `gimlet-run --list-devices` shows cuda available", file=sys.stderr)
         return 1
-    from cpu_latency import example_cases, torch_cases
+    from cpu_latency import benchmark_cases
 
     cuda = f"cuda:device={args.device}"
     rows, disagreements = [], []
     with tempfile.TemporaryDirectory() as scratch:
         directory = Path(scratch)
-        cases = example_cases() + ([] if args.no_torch else torch_cases(directory))
+        cases = benchmark_cases(directory, with_torch=not args.no_torch)
         for case in cases:
             print(f"{case.name} ...", file=sys.stderr, flush=True)
             cpu = gimlet.load(gimlet.compile(case.onnx_path, targets=["cpu"]).save(directory / "cpu.gimlet"))

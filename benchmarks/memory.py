@@ -63,7 +63,7 @@ def main() -> int:
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
     import numpy as np
-    from cpu_latency import example_cases, torch_cases
+    from cpu_latency import benchmark_cases
 
     import gimlet
 
@@ -78,10 +78,7 @@ def main() -> int:
     ]
     with tempfile.TemporaryDirectory() as scratch:
         directory = Path(scratch)
-        cases = example_cases() + ([] if args.no_torch else torch_cases(directory))
-        if args.models:
-            wanted = [m.strip() for m in args.models.split(",")]
-            cases = [c for c in cases if any(c.name.startswith(w) for w in wanted)]
+        cases = benchmark_cases(directory, args.models, with_torch=not args.no_torch)
         for case in cases:
             print(f"{case.name} ...", file=sys.stderr, flush=True)
             bundle = gimlet.compile(case.onnx_path, targets=["cpu"])
