@@ -6,7 +6,6 @@ When every model and path has run, the session writes benchmarks/results/model_s
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -17,18 +16,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import zoo
 from suite import CASES, RESULTS, Row, table
-
-
-@pytest.fixture(autouse=True, scope="session")
-def no_calibrated_profiles(tmp_path_factory):
-    """Compile with datasheet and host-estimate profiles, never a calibration this machine happens to have."""
-    previous = os.environ.get("GIMLET_PROFILES")
-    os.environ["GIMLET_PROFILES"] = str(tmp_path_factory.mktemp("profiles") / "none.json")
-    yield
-    if previous is None:
-        os.environ.pop("GIMLET_PROFILES", None)
-    else:
-        os.environ["GIMLET_PROFILES"] = previous
 
 
 _built: dict[str, zoo.Model] = {}
