@@ -188,8 +188,12 @@ def _build(job: Job, strategy: str, options: CompileOptions, placed: PlacedModel
     the default flags when `retry_default`, with a warning."""
     name = f"{job.partition.name}.{job.key}" + (f".{strategy}" if len(job.candidates) > 1 else "")
     imported = placed.imported
+
+    def build(flags_of: str) -> bytes:
+        return compile_bytecode(job.source, job.target, options, imported.name, imported.temps, name, job.target.strategies()[flags_of])
+
     try:
-        return strategy, compile_bytecode(job.source, job.target, options, imported.name, imported.temps, name, job.target.strategies()[strategy])
+        return strategy, build(strategy)
     except CompilationError as error:
         if not retry_default or strategy == DEFAULT_STRATEGY:
             raise
@@ -198,9 +202,7 @@ def _build(job: Job, strategy: str, options: CompileOptions, placed: PlacedModel
             f"({str(error).splitlines()[0]}); using {DEFAULT_STRATEGY}",
             stacklevel=2,
         )
-    return DEFAULT_STRATEGY, compile_bytecode(
-        job.source, job.target, options, imported.name, imported.temps, name, job.target.strategies()[DEFAULT_STRATEGY]
-    )
+    return DEFAULT_STRATEGY, build(DEFAULT_STRATEGY)
 
 
 def _result(future, job: Job, strategy: str) -> tuple[str, bytes | None]:

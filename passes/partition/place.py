@@ -127,9 +127,11 @@ def default_source(devices: list[Device]) -> int:
     return next((i for i, d in enumerate(devices) if d.target.DRIVER.startswith("local")), 0)
 
 
-def _check_runnable(ops: list[ir.Operation], devices: list[Device], profiles: list) -> None:
-    """An op no device can run is an error that says, per device, what it lacks."""
-    for op in ops:
+def _check_runnable(graph: PlacementGraph, devices: list[Device], profiles: list) -> None:
+    """An op no device can run (infinite cost everywhere) is an error that says, per device, what it lacks."""
+    for op, costs in zip(graph.ops, graph.problem.compute):
+        if not all(math.isinf(seconds) for seconds in costs):
+            continue
         reasons = [unsupported_reason(profile, op) for profile in profiles]
         if all(reasons):
             where = ", ".join(node_names(op))
@@ -179,7 +181,7 @@ class Partition(ModulePass):
             if not function.regions[0].blocks:
                 continue
             graph = build_problem(function, devices, bandwidth, latency, [p.price_per_hour for p in profiles], source)
-            _check_runnable(graph.ops, devices, profiles)
+            _check_runnable(graph, devices, profiles)
             graph.problem.pins = resolve_pins(self.pin, graph, devices)
             try:
                 solution = solver.solve(graph.problem, objective=self.objective, sla=sla, method=self.method)

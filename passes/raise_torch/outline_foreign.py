@@ -75,8 +75,9 @@ def _with_nested(cluster: list[ir.Operation]) -> dict:
     return found
 
 
-def _reads(cluster: list[ir.Operation], within: dict) -> list[tuple[ir.Operation, ir.Value]]:
-    """(reader, value) for every value a cluster op, or an op nested in one, reads from outside the cluster."""
+def _reads(within: dict) -> list[tuple[ir.Operation, ir.Value]]:
+    """(reader, value) for every value a cluster op, or an op nested in one, reads from outside the
+    cluster; in program order (`within` lists each op before those nested in it)."""
     reads = []
     for op in within:
         for value in op.operands:
@@ -84,8 +85,7 @@ def _reads(cluster: list[ir.Operation], within: dict) -> list[tuple[ir.Operation
             if producer in within or (producer is None and _owner_op(value) in within):
                 continue
             reads.append((op, value))
-    order = {op: index for index, op in enumerate(cluster)}
-    return sorted(reads, key=lambda read: order.get(read[0], len(order)))
+    return reads
 
 
 def _owner_op(argument: ir.Value):
@@ -102,7 +102,7 @@ def _is_dead(cluster: list[ir.Operation]) -> bool:
 def _outline(cluster: list[ir.Operation]) -> None:
     first = cluster[0]
     within = _with_nested(cluster)
-    reads = _reads(cluster, within)
+    reads = _reads(within)
 
     # What the cluster reads from outside, and what it gives to the outside.
     inputs: list[ir.Value] = []
