@@ -24,7 +24,7 @@ def expand_functions(model: onnx.ModelProto, op_types: set[str]) -> int:
     graph = model.graph
     opsets = {o.domain or "": o.version for o in model.opset_import}
     types = _value_types(graph)
-    fresh_names = (f"__gimlet_expanded{i}_" for i in itertools.count())
+    fresh_names = _fresh_prefixes(graph)
     nodes, expanded = [], 0
     for node in graph.node:
         found = _function_body(node, opsets, types) if node.op_type in op_types else None
@@ -39,6 +39,16 @@ def expand_functions(model: onnx.ModelProto, op_types: set[str]) -> int:
         del graph.node[:]
         graph.node.extend(nodes)
     return expanded
+
+
+def _fresh_prefixes(graph: onnx.GraphProto):
+    """Prefixes for inlined bodies' internal values that no value in the graph starts with yet
+    (bodies inlined by an earlier round of expansion use the same internal names)."""
+    names = {name for node in graph.node for name in [*node.input, *node.output]}
+    for index in itertools.count():
+        prefix = f"__gimlet_expanded{index}_"
+        if not any(name.startswith(prefix) for name in names):
+            yield prefix
 
 
 def _value_types(graph: onnx.GraphProto) -> dict[str, onnx.TypeProto]:

@@ -5,6 +5,7 @@ ONNX conformance run (test/conformance)."""
 from __future__ import annotations
 
 import numpy as np
+import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 from support import assert_close, compile_bundle_and_run, evaluator_outputs
@@ -132,3 +133,26 @@ def test_float8_results_are_a_clear_error(tmp_path):
                    [_tensor("y", [4], TensorProto.FLOAT8E5M2)], opset=19)
     with pytest.raises(CompilationError, match=r"f8E5M2> has no builtin tensor type in gimlet .*compute in f32, f16 or bf16"):
         gimlet.compile(model)
+
+
+def test_function_expansion_in_rounds_keeps_names_unique():
+    """A second round of expansion (bodies holding function ops) must not reuse the first round's
+    value names: the result is still valid ONNX and computes the same."""
+    from gimlet.compiler.onnx_expand import expand_functions
+
+    first = N("RMSNormalization", ["x", "scale"], ["y"], axis=-1)
+    model = _model([first], [_tensor("x", [2, 8]), _tensor("scale", [8])], [_tensor("z", [2, 8])], opset=23)
+    model.ir_version = 10
+    reference = onnx.ModelProto()
+    reference.CopyFrom(model)
+    reference.graph.node.append(N("RMSNormalization", ["y", "scale"], ["z"], axis=-1))
+    assert expand_functions(model, {"RMSNormalization"}) == 1
+    model.graph.node.append(N("RMSNormalization", ["y", "scale"], ["z"], axis=-1))  # as if a body held it
+    model = onnx.shape_inference.infer_shapes(model)  # as the importer does between rounds
+    assert expand_functions(model, {"RMSNormalization"}) == 1
+    outputs = [name for node in model.graph.node for name in node.output]
+    assert len(outputs) == len(set(outputs))
+    onnx.checker.check_model(model)
+    rng = np.random.default_rng(0)
+    feeds = {"x": rng.standard_normal((2, 8)).astype(np.float32), "scale": rng.standard_normal(8).astype(np.float32)}
+    assert_close(evaluator_outputs(model, feeds)[0], evaluator_outputs(reference, feeds)[0])
