@@ -22,6 +22,7 @@ from ..passes.coverage import Coverage, measure_coverage
 from ..passes.verify import verify_module
 from ..targets import Target
 from .context import new_context
+from .onnx_axes import AxesInput
 from .onnx_import import import_model, load_model, prepare_model
 from .options import CompileOptions
 from .pipeline import ANALYSES, UNPLACED_PIPELINE
@@ -29,14 +30,19 @@ from .pipeline import ANALYSES, UNPLACED_PIPELINE
 
 @dataclass(frozen=True)
 class TensorSpec:
-    """One input or output of a model: its name, shape (None for a symbolic dimension) and NumPy dtype."""
+    """One input or output of a model: its name, shape (None for a symbolic dimension) and NumPy dtype;
+    for an input that gives a reduction's axes, the axis sets it may take."""
 
     name: str
     shape: tuple[int | None, ...]
     dtype: str
+    axes: AxesInput | None = None
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "shape": list(self.shape), "dtype": self.dtype}
+        entry = {"name": self.name, "shape": list(self.shape), "dtype": self.dtype}
+        if self.axes is not None:
+            entry["axes"] = self.axes.to_dict()
+        return entry
 
 
 @dataclass
@@ -53,7 +59,7 @@ class LoweredModel:
     temps: Path | None
 
 
-def _specs(values, skip: set[str] = frozenset()) -> list[TensorSpec]:
+def _specs(values, skip: set[str] = frozenset(), axes_inputs: dict[str, AxesInput] | None = None) -> list[TensorSpec]:
     specs = []
     for value in values:
         if value.name in skip:
@@ -61,7 +67,7 @@ def _specs(values, skip: set[str] = frozenset()) -> list[TensorSpec]:
         tensor_type = value.type.tensor_type
         shape = tuple(d.dim_value if d.HasField("dim_value") else None for d in tensor_type.shape.dim)
         dtype = np.dtype(onnx.helper.tensor_dtype_to_np_dtype(tensor_type.elem_type)).name
-        specs.append(TensorSpec(value.name, shape, dtype))
+        specs.append(TensorSpec(value.name, shape, dtype, (axes_inputs or {}).get(value.name)))
     return specs
 
 
@@ -137,7 +143,7 @@ def import_step(model, options: CompileOptions, parameters: Path | None, progres
         context,
         module,
         temps,
-        _specs(loaded.proto.graph.input, initializers),
+        _specs(loaded.proto.graph.input, initializers, loaded.axes_inputs),
         _specs(loaded.proto.graph.output),
     )
 

@@ -35,7 +35,7 @@ NOT_FOLDABLE = {
 }
 
 
-def _static_shape(value: onnx.ValueInfoProto | None) -> list[int] | None:
+def static_shape(value: onnx.ValueInfoProto | None) -> list[int] | None:
     if value is None or not value.type.HasField("tensor_type") or not value.type.tensor_type.HasField("shape"):
         return None
     dims = value.type.tensor_type.shape.dim
@@ -72,14 +72,14 @@ def _evaluate(node, known, infos, opsets) -> list[np.ndarray] | None:
     if node.domain not in ("", "ai.onnx") or node.op_type in NOT_FOLDABLE:
         return None
     if node.op_type == "Shape":
-        shape = _static_shape(infos.get(node.input[0]))
+        shape = static_shape(infos.get(node.input[0]))
         if shape is None:
             return None
         start = next((a.i for a in node.attribute if a.name == "start"), 0)
         end = next((a.i for a in node.attribute if a.name == "end"), None)
         return [np.array(shape[start:end], dtype=np.int64)]
     if node.op_type == "Size":
-        shape = _static_shape(infos.get(node.input[0]))
+        shape = static_shape(infos.get(node.input[0]))
         return None if shape is None else [np.array(int(np.prod(shape)), dtype=np.int64)]
     inputs = [name for name in node.input if name]
     if (not inputs and node.op_type != "Constant") or not all(name in known for name in inputs):

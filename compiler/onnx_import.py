@@ -14,7 +14,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import onnx
@@ -22,6 +22,7 @@ from iree.compiler import ir
 
 from ..dialects import location_name
 from ..errors import ModelImportError
+from .onnx_axes import AxesInput, specialise_runtime_axes
 from .onnx_expand import expand_functions
 from .onnx_fold import fold_constants
 
@@ -68,10 +69,12 @@ def torch_backend_pipeline() -> str:
 
 @dataclass
 class LoadedModel:
-    """An ONNX model with the name it is reported under (its path, or '<model>')."""
+    """An ONNX model with the name it is reported under (its path, or '<model>'), and the inputs
+    that give reductions their axes (compiled for the axis sets the model's shapes allow)."""
 
     proto: onnx.ModelProto
     name: str
+    axes_inputs: dict[str, AxesInput] = field(default_factory=dict)
 
 
 def load_model(source: str | os.PathLike | bytes | onnx.ModelProto) -> LoadedModel:
@@ -142,19 +145,25 @@ def prepare_model(model: LoadedModel, input_shapes: dict[str, list[int]] | None 
             raise ModelImportError(
                 f"{model.name}: cannot upgrade the model from opset {opset} to {TARGET_OPSET}: {_first_line(error)}"
             ) from None
-    return LoadedModel(_infer_and_fold(proto, model.name), model.name)
+    proto = _infer_and_fold(proto, model.name, check=False)
+    axes_inputs, rewritten = specialise_runtime_axes(proto)
+    if rewritten:
+        proto = _infer_and_fold(proto, model.name, check=False)
+    _check_types_known(proto, model.name)
+    return LoadedModel(proto, model.name, axes_inputs)
 
 
-def _infer_and_fold(proto: onnx.ModelProto, name: str) -> onnx.ModelProto:
-    """Shape inference, alternating with constant folding until nothing folds, then a check that
-    every value has a type."""
+def _infer_and_fold(proto: onnx.ModelProto, name: str, check: bool = True) -> onnx.ModelProto:
+    """Shape inference, alternating with constant folding until nothing folds, then (with `check`)
+    a check that every value has a type."""
     proto = _infer_shapes(proto, name)
     for _ in range(MAX_FOLDING_ROUNDS):
         proto, folded = fold_constants(proto)
         if not folded:
             break
         proto = _infer_shapes(proto, name)
-    _check_types_known(proto, name)
+    if check:
+        _check_types_known(proto, name)
     return proto
 
 
@@ -235,7 +244,7 @@ def import_model(
         expanded.CopyFrom(model.proto)
         if not expand_functions(expanded, {op_type for _, op_type in unconverted}):
             break
-        model = LoadedModel(_infer_and_fold(expanded, model.name), model.name)
+        model = LoadedModel(_infer_and_fold(expanded, model.name), model.name, model.axes_inputs)
     if temps is not None:
         (temps / "00-torch.mlir").write_text(module.operation.get_asm(large_elements_limit=16))
     if unconverted:

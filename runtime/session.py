@@ -31,15 +31,40 @@ class InputError(GimletError, ValueError):
 
 @dataclass(frozen=True)
 class TensorInfo:
-    """A model input or output: name, shape (None for a dimension fixed only at run time) and dtype."""
+    """A model input or output: name, shape (None for a dimension fixed only at run time) and dtype.
+
+    An input that gives a reduction's axes carries the rank of the reduced
+    tensor and the axis sets the bundle was compiled for (normalised, sorted).
+    """
 
     name: str
     shape: tuple[int | None, ...]
     dtype: np.dtype
+    axes_rank: int | None = None
+    allowed_axes: tuple[tuple[int, ...], ...] = ()
 
     @classmethod
     def from_manifest(cls, entry: Mapping[str, Any]) -> "TensorInfo":
-        return cls(entry["name"], tuple(entry["shape"]), np.dtype(entry["dtype"]))
+        axes = entry.get("axes")
+        if axes is None:
+            return cls(entry["name"], tuple(entry["shape"]), np.dtype(entry["dtype"]))
+        allowed = tuple(tuple(a) for a in axes["allowed"])
+        return cls(entry["name"], tuple(entry["shape"]), np.dtype(entry["dtype"]), axes["rank"], allowed)
+
+    def axes_problem(self, array: np.ndarray) -> str | None:
+        """Why an axes value is not one the bundle was compiled for; None if it is one."""
+        values = [int(v) for v in array.reshape(-1)]
+        rank = self.axes_rank
+        if any(not -rank <= v < rank for v in values):
+            return f"holds {values}, but axes of a rank-{rank} tensor lie in [{-rank}, {rank - 1}]"
+        normalised = tuple(sorted(v % rank for v in values))
+        if normalised in self.allowed_axes:
+            return None
+        choices = " or ".join(str(list(a)) for a in self.allowed_axes)
+        return (
+            f"holds axes {values}, but the model's declared shapes allow only {choices} (negative values count from "
+            "the end); give one of those, or declare the output shape that these axes produce and compile again"
+        )
 
     def __str__(self) -> str:
         dims = ", ".join("?" if d is None else str(d) for d in self.shape)
@@ -227,6 +252,9 @@ class Session:
         shape_ok = array.ndim == len(info.shape) and all(d is None or d == s for d, s in zip(info.shape, array.shape))
         if not shape_ok:
             raise InputError(f"{self.path}: input '{info.name}' has shape {list(array.shape)}, expected {info}")
+        problem = info.axes_problem(array) if info.axes_rank is not None else None
+        if problem:
+            raise InputError(f"{self.path}: input '{info.name}' {problem}")
         # Keep 0-d arrays 0-d: np.ascontiguousarray would make them 1-d.
         return array if array.flags.c_contiguous else array.copy(order="C")
 

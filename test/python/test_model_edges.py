@@ -10,6 +10,7 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 from support import assert_close, compile_bundle_and_run, evaluator_outputs
 
+from gimlet.runtime import InputError
 from gimlet.targets.cpu import CpuTarget
 
 N = helper.make_node
@@ -156,3 +157,46 @@ def test_function_expansion_in_rounds_keeps_names_unique():
     rng = np.random.default_rng(0)
     feeds = {"x": rng.standard_normal((2, 8)).astype(np.float32), "scale": rng.standard_normal(8).astype(np.float32)}
     assert_close(evaluator_outputs(model, feeds)[0], evaluator_outputs(reference, feeds)[0])
+
+
+def _runtime_axes_model(op_type: str, keepdims: int, out_shape, chain=()):
+    """data[3,2,2] reduced over the axes the caller passes (a one-element input), then `chain`."""
+    nodes = [N(op_type, ["data", "axes"], ["reduced" if chain else "y"], keepdims=keepdims)]
+    nodes += [N(op, ["reduced"], ["y"]) for op in chain]
+    return _model(nodes, [_tensor("data", [3, 2, 2]), _tensor("axes", [1], TensorProto.INT64)],
+                  [_tensor("y", out_shape)], opset=18)
+
+
+@pytest.mark.parametrize(
+    "op_type, keepdims, out_shape, chain, allowed",
+    [
+        ("ReduceSum", 0, [3, 2], (), [[1], [2]]),
+        ("ReduceL2", 1, [3, 1, 2], (), [[1]]),
+        ("ReduceSumSquare", 0, [3, 2], ("Sqrt",), [[1], [2]]),
+    ],
+    ids=["two_fitting_sets", "one_fitting_set", "shape_declared_after_sqrt"],
+)
+def test_reduction_axes_given_at_run_time(op_type, keepdims, out_shape, chain, allowed, tmp_path):
+    """The axes are a model input: the bundle is compiled for the axis sets the declared output shape
+    allows, picks the one the value names, and rejects the rest before running."""
+    model = _runtime_axes_model(op_type, keepdims, out_shape, chain)
+    data = np.random.default_rng(0).standard_normal((3, 2, 2)).astype(np.float32)
+    bundle, session, _, _ = compile_bundle_and_run(model, {"data": data, "axes": np.array([allowed[0][0]], np.int64)}, tmp_path=tmp_path)
+    assert next(e for e in bundle.manifest["inputs"] if e["name"] == "axes")["axes"] == {"rank": 3, "allowed": allowed}
+    for axes in [a[0] for a in allowed] + [a[0] - 3 for a in allowed]:
+        feeds = {"data": data, "axes": np.array([axes], np.int64)}
+        assert_close(session.run(feeds)["y"], evaluator_outputs(model, feeds)[0], name=f"axes {axes}")
+    with pytest.raises(InputError, match=r"input 'axes' holds axes \[0\], but the model's declared shapes allow only"):
+        session.run({"data": data, "axes": np.array([0], np.int64)})
+    with pytest.raises(InputError, match=r"axes of a rank-3 tensor lie in \[-3, 2\]"):
+        session.run({"data": data, "axes": np.array([3], np.int64)})
+
+
+def test_empty_runtime_axes_reduce_everything(tmp_path):
+    """An axes input of shape [0] is always empty: the reduction is over every axis."""
+    model = _model([N("ReduceMax", ["data", "axes"], ["y"], keepdims=1)],
+                   [_tensor("data", [3, 2, 2]), _tensor("axes", [0], TensorProto.INT64)], [_tensor("y", [1, 1, 1])], opset=18)
+    data = np.random.default_rng(1).standard_normal((3, 2, 2)).astype(np.float32)
+    bundle, _, _, outputs = compile_bundle_and_run(model, {"data": data, "axes": np.zeros(0, np.int64)}, tmp_path=tmp_path)
+    np.testing.assert_array_equal(outputs["y"], data.max(keepdims=True))
+    assert "axes" not in next(e for e in bundle.manifest["inputs"] if e["name"] == "axes")
