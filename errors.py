@@ -15,7 +15,12 @@ class ModelImportError(GimletError):
 
 
 class CompilationError(GimletError):
-    """A pass or IREE failed on a model that imported cleanly."""
+    """A pass or IREE failed on a model that imported cleanly; `nodes` names the model's nodes the
+    failure was reported at, where it was."""
+
+    def __init__(self, message: str, nodes: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.nodes = nodes
 
 
 class OptionError(GimletError, ValueError):

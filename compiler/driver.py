@@ -8,7 +8,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence, TypeVar
 
 import numpy as np
 import onnx
@@ -23,9 +23,13 @@ from ..passes.verify import verify_module
 from ..targets import Target
 from .context import new_context
 from .onnx_axes import AxesInput
-from .onnx_import import import_model, load_model, prepare_model
+from .onnx_expand import expandable_op_types
+from .onnx_import import expand_ops, import_model, load_model, prepare_model
 from .options import CompileOptions
 from .pipeline import ANALYSES, UNPLACED_PIPELINE
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -92,9 +96,31 @@ def lower_model(
     `parameters`, the weights go to that IREE parameter archive.
     """
     options = options or CompileOptions()
-    imported = import_step(model, options, parameters, progress)
-    coverage = run_passes(imported, UNPLACED_PIPELINE, options, progress)
-    return imported.lowered(_entry_name(imported.module), coverage)
+
+    def lower(imported: ImportedModel) -> LoweredModel:
+        coverage = run_passes(imported, UNPLACED_PIPELINE, options, progress)
+        return imported.lowered(_entry_name(imported.module), coverage)
+
+    return import_and_lower(model, options, parameters, progress, lower)
+
+
+def import_and_lower(model, options: CompileOptions, parameters: Path | None, progress: Progress | None, lower: Callable[["ImportedModel"], T]) -> T:
+    """Import the model and run `lower` on it. Where lowering fails at nodes of ONNX ops whose schema
+    has a function body, import again with those ops replaced by their bodies and lower that:
+    torch-mlir converts some ops (NegativeLogLikelihoodLoss, RotaryEmbedding) to torch ops it can
+    lower only in some configurations, while their bodies are made of ops it always lowers."""
+    expand: set[str] = set()
+    while True:
+        imported = import_step(model, options, parameters, progress, frozenset(expand))
+        try:
+            return lower(imported)
+        except CompilationError as error:
+            if imported.onnx_model is None:
+                raise
+            failed = expandable_op_types(imported.onnx_model, set(error.nodes)) - expand
+            if not failed:
+                raise
+            expand |= failed
 
 
 @dataclass
@@ -109,6 +135,7 @@ class ImportedModel:
     inputs: list[TensorSpec]
     outputs: list[TensorSpec]
     step: int = 0  # index of the next intermediate file kept
+    onnx_model: onnx.ModelProto | None = None  # the prepared model, for ONNX models
 
     def lowered(self, entry: str, coverage: Coverage) -> LoweredModel:
         return LoweredModel(self.name, self.context, self.module, entry, self.inputs, self.outputs, coverage, self.temps)
@@ -121,9 +148,12 @@ class ImportedModel:
             (self.temps / f"{self.step:02d}-{suffix}.mlir").write_text(text)
 
 
-def import_step(model, options: CompileOptions, parameters: Path | None, progress: Progress | None) -> ImportedModel:
+def import_step(
+    model, options: CompileOptions, parameters: Path | None, progress: Progress | None, expand: frozenset[str] = frozenset()
+) -> ImportedModel:
     """Import an ONNX model (path, bytes, ModelProto), a torch.export program (.pt2 path or
-    ExportedProgram) or a torch.nn.Module (with `options.example_args`) into torch IR."""
+    ExportedProgram) or a torch.nn.Module (with `options.example_args`) into torch IR; the ONNX
+    ops in `expand` are replaced by their function bodies first."""
     progress = progress or Progress()
     temps = options.temps_dir()
     with progress.step("import"):
@@ -132,6 +162,8 @@ def import_step(model, options: CompileOptions, parameters: Path | None, progres
 
             return import_torch(model, options, new_context(), temps, parameters)
         loaded = prepare_model(load_model(model), options.input_shapes)
+        if expand:
+            loaded, _ = expand_ops(loaded, set(expand))
         if temps is not None:
             onnx.save(loaded.proto, str(temps / "00-prepared.onnx"))
         context = new_context()
@@ -145,6 +177,7 @@ def import_step(model, options: CompileOptions, parameters: Path | None, progres
         temps,
         _specs(loaded.proto.graph.input, initializers, loaded.axes_inputs),
         _specs(loaded.proto.graph.output),
+        onnx_model=loaded.proto,
     )
 
 
@@ -193,7 +226,8 @@ def _run_pass(name: str, option_string: str, module: ir.Module, model_name: str,
         if options.verify_each and name not in ANALYSES:
             verify_module(module)
     except ir.MLIRError as error:
-        raise CompilationError(f"{model_name}: {name} failed: {describe_mlir_error(error)}") from None
+        nodes = tuple(location_name(d.location) for d in error.error_diagnostics)
+        raise CompilationError(f"{model_name}: {name} failed: {describe_mlir_error(error)}", nodes) from None
     except (PassFailure, VerificationError) as error:
         raise CompilationError(f"{model_name}: {name} failed (a gimlet bug; please report it): {error}") from None
     except GimletError as error:

@@ -41,6 +41,17 @@ def expand_functions(model: onnx.ModelProto, op_types: set[str]) -> int:
     return expanded
 
 
+def expandable_op_types(model: onnx.ModelProto, node_names: set[str]) -> set[str]:
+    """The op types of the named main-graph nodes whose schema has a function body to expand."""
+    opsets = {o.domain or "": o.version for o in model.opset_import}
+    types = _value_types(model.graph)
+    return {
+        node.op_type
+        for node in model.graph.node
+        if node.name in node_names and _function_body(node, opsets, types) is not None
+    }
+
+
 def _fresh_prefixes(graph: onnx.GraphProto):
     """Prefixes for inlined bodies' internal values that no value in the graph starts with yet
     (bodies inlined by an earlier round of expansion use the same internal names)."""

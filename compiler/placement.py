@@ -24,7 +24,7 @@ from ..passes.partition.annotate import COST_ATTR, WORK_ATTR, devices_of, profil
 from ..passes.partition.outline import DEVICE_ATTR
 from ..passes.partition.place import PLACEMENT_ATTR, REASON_ATTR, TARGET_ATTR, node_names
 from ..targets.devices import Device, parse_link, transfer_model
-from .driver import ImportedModel, Progress, import_step, run_passes
+from .driver import ImportedModel, Progress, import_and_lower, run_passes
 from .options import CompileOptions
 from .pipeline import MODEL_PASSES, PARTITION_PASSES
 
@@ -79,7 +79,10 @@ def _feedback_scales(path: Path) -> dict[str, float]:
 
 
 def place_model(model, options: CompileOptions, parameters: Path | None = None, progress: Progress | None = None) -> PlacedModel:
-    imported = import_step(model, options, parameters, progress)
+    return import_and_lower(model, options, parameters, progress, lambda imported: _place(imported, options, progress))
+
+
+def _place(imported: ImportedModel, options: CompileOptions, progress: Progress | None) -> PlacedModel:
     coverage = run_passes(imported, MODEL_PASSES, options, progress, pass_options(options))
     module = imported.module
     with imported.context, ir.Location.unknown():

@@ -200,3 +200,27 @@ def test_empty_runtime_axes_reduce_everything(tmp_path):
     bundle, _, _, outputs = compile_bundle_and_run(model, {"data": data, "axes": np.zeros(0, np.int64)}, tmp_path=tmp_path)
     np.testing.assert_array_equal(outputs["y"], data.max(keepdims=True))
     assert "axes" not in next(e for e in bundle.manifest["inputs"] if e["name"] == "axes")
+
+
+def test_softmax_cross_entropy_with_weights_is_imported_as_its_body(tmp_path):
+    """torch-mlir's conversion of a weighted mean SoftmaxCrossEntropyLoss sums the weights into an
+    int64 (the loss came out inf); its ONNX function body gives the reference's loss."""
+    model = _model([N("SoftmaxCrossEntropyLoss", ["x", "labels", "w"], ["loss"], reduction="mean")],
+                   [_tensor("x", [3, 5]), _tensor("labels", [3], TensorProto.INT64), _tensor("w", [5])], [_tensor("loss", [])])
+    rng = np.random.default_rng(2)
+    feeds = {"x": rng.standard_normal((3, 5)).astype(np.float32), "labels": np.array([0, 3, 4], np.int64),
+             "w": rng.uniform(0.1, 1.0, 5).astype(np.float32)}
+    _, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path)
+    assert_close(outputs["loss"], evaluator_outputs(model, feeds)[0], name="loss")
+
+
+def test_op_torch_mlir_cannot_lower_is_compiled_as_its_body(tmp_path):
+    """NegativeLogLikelihoodLoss over [N, C, d1] becomes aten.nll_loss_forward, which torch-mlir
+    lowers only for 2-d inputs: the lowering fails at that node, and gimlet imports the node's ONNX
+    function body instead."""
+    model = _model([N("NegativeLogLikelihoodLoss", ["x", "labels"], ["loss"], reduction="mean")],
+                   [_tensor("x", [3, 5, 2]), _tensor("labels", [3, 2], TensorProto.INT64)], [_tensor("loss", [])])
+    rng = np.random.default_rng(3)
+    feeds = {"x": rng.standard_normal((3, 5, 2)).astype(np.float32), "labels": rng.integers(0, 5, (3, 2)).astype(np.int64)}
+    _, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path)
+    assert_close(outputs["loss"], evaluator_outputs(model, feeds)[0], name="loss")
