@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import onnx
-from onnx import helper, numpy_helper
+from onnx import helper
 
 from .onnx_fold import static_shape
+from .onnx_names import NameSource
 
 #: Reductions that take their axes as the second input (ReduceSum since opset 13, the rest since 18).
 REDUCE_OPS = frozenset(
@@ -63,7 +64,7 @@ def specialise_runtime_axes(model: onnx.ModelProto) -> tuple[dict[str, AxesInput
     initializers = {i.name for i in graph.initializer}
     graph_inputs = {i.name for i in graph.input if i.name not in initializers}
     shapes = {v.name: static_shape(v) for v in [*graph.input, *graph.value_info, *graph.output]}
-    names = _NameSource(graph)
+    names = NameSource(graph)
     constraints: dict[str, AxesInput] = {}
     nodes: list[onnx.NodeProto] = []
     rewritten_count = 0
@@ -109,7 +110,7 @@ def _specialise(node, graph, shapes, names, constraints) -> list[onnx.NodeProto]
     chosen = results[-1]
     for axes, result in zip(reversed(candidates[:-1]), reversed(results[:-1])):
         matches = names.fresh("matches")
-        code = _constant(graph, names, np.array(_encode(axes, count), dtype=np.int64))
+        code = names.constant(graph, np.array(_encode(axes, count), dtype=np.int64))
         nodes.append(helper.make_node("Equal", [key, code], [matches]))
         selected = node.output[0] if result == results[0] else names.fresh("selected")
         nodes.append(helper.make_node("Where", [matches, result, chosen], [selected]))
@@ -120,7 +121,7 @@ def _specialise(node, graph, shapes, names, constraints) -> list[onnx.NodeProto]
 def _with_axes(node, axes, output, graph, names) -> onnx.NodeProto:
     copy = onnx.NodeProto()
     copy.CopyFrom(node)
-    axes_input = "" if axes is None else _constant(graph, names, np.array(axes, dtype=np.int64))
+    axes_input = "" if axes is None else names.constant(graph, np.array(axes, dtype=np.int64))
     copy.input[:] = [node.input[0], axes_input] if axes_input else [node.input[0]]
     copy.output[:] = [output]
     return copy
@@ -132,11 +133,11 @@ def _axes_key(axes_name, rank, count, graph, names) -> tuple[list[onnx.NodeProto
     normalised, column, hits, hit_counts, counts, weighted, key = (
         names.fresh(s) for s in ("normalised", "column", "hits", "hit_counts", "counts", "weighted", "key")
     )
-    rank_value = _constant(graph, names, np.array(rank, dtype=np.int64))
-    dims = _constant(graph, names, np.arange(rank, dtype=np.int64))
-    weights = _constant(graph, names, (count + 1) ** np.arange(rank, dtype=np.int64))
-    first_axis = _constant(graph, names, np.array([0], dtype=np.int64))
-    last_axis = _constant(graph, names, np.array([1], dtype=np.int64))
+    rank_value = names.constant(graph, np.array(rank, dtype=np.int64))
+    dims = names.constant(graph, np.arange(rank, dtype=np.int64))
+    weights = names.constant(graph, (count + 1) ** np.arange(rank, dtype=np.int64))
+    first_axis = names.constant(graph, np.array([0], dtype=np.int64))
+    last_axis = names.constant(graph, np.array([1], dtype=np.int64))
     nodes = [
         helper.make_node("Mod", [axes_name, rank_value], [normalised]),
         helper.make_node("Unsqueeze", [normalised, last_axis], [column]),
@@ -171,25 +172,3 @@ def _declared_shape(value: str, graph: onnx.GraphProto, shapes: dict) -> list[in
             if shape is not None:
                 return shape
     return None
-
-
-def _constant(graph: onnx.GraphProto, names: "_NameSource", array: np.ndarray) -> str:
-    name = names.fresh("axes_const")
-    graph.initializer.append(numpy_helper.from_array(array, name))
-    return name
-
-
-class _NameSource:
-    """Value names no value of the graph has."""
-
-    def __init__(self, graph: onnx.GraphProto):
-        self.taken = {name for node in graph.node for name in [*node.input, *node.output]}
-        self.taken |= {v.name for v in [*graph.input, *graph.output, *graph.initializer]}
-        self.counter = itertools.count()
-
-    def fresh(self, stem: str) -> str:
-        while True:
-            name = f"__gimlet_{stem}{next(self.counter)}"
-            if name not in self.taken:
-                self.taken.add(name)
-                return name

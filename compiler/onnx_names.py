@@ -1,0 +1,31 @@
+"""Fresh value names for rewrites of an ONNX graph."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+
+class NameSource:
+    """Value names no value of the graph has yet, and constants under such names."""
+
+    def __init__(self, graph: onnx.GraphProto):
+        self.taken = {name for node in graph.node for name in [*node.input, *node.output]}
+        self.taken |= {v.name for v in [*graph.input, *graph.output, *graph.initializer]}
+        self.counter = itertools.count()
+
+    def fresh(self, stem: str) -> str:
+        while True:
+            name = f"__gimlet_{stem}{next(self.counter)}"
+            if name not in self.taken:
+                self.taken.add(name)
+                return name
+
+    def constant(self, graph: onnx.GraphProto, array: np.ndarray) -> str:
+        """A new initializer holding `array`; returns its name."""
+        name = self.fresh("const")
+        graph.initializer.append(numpy_helper.from_array(array, name))
+        return name
