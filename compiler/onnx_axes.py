@@ -1,4 +1,4 @@
-"""Compile reductions whose axes are a model input, for the axes the model's shapes allow.
+"""Compile reductions (and CumSum) whose axes are a model input, for the axes the model's shapes allow.
 
 Since opset 18 a Reduce op takes its axes as an input, and a model may leave
 that input to the caller. The axes decide which dimensions the result has,
@@ -10,6 +10,7 @@ compiles the reduction once per fitting set (with constant axes) and picks
 the result at run time from the axes value; the runtime checks, before it
 runs anything, that the value is one of the sets (`TensorSpec.axes`), so a
 value the bundle was not compiled for is an error, never a wrong answer.
+CumSum's axis leaves the shape alone, so every axis fits.
 """
 
 from __future__ import annotations
@@ -70,8 +71,11 @@ def specialise_runtime_axes(model: onnx.ModelProto) -> tuple[dict[str, AxesInput
     rewritten_count = 0
     for node in graph.node:
         rewritten = None
-        if node.op_type in REDUCE_OPS and node.domain in ("", "ai.onnx") and len(node.input) > 1 and node.input[1] in graph_inputs:
-            rewritten = _specialise(node, graph, shapes, names, constraints)
+        if node.domain in ("", "ai.onnx") and len(node.input) > 1 and node.input[1] in graph_inputs:
+            if node.op_type in REDUCE_OPS:
+                rewritten = _specialise_reduction(node, graph, shapes, names, constraints)
+            elif node.op_type == "CumSum":
+                rewritten = _specialise_cumsum(node, shapes, graph, names, constraints)
         nodes.extend(rewritten if rewritten is not None else [node])
         rewritten_count += rewritten is not None
     if rewritten_count:
@@ -80,7 +84,7 @@ def specialise_runtime_axes(model: onnx.ModelProto) -> tuple[dict[str, AxesInput
     return constraints, rewritten_count
 
 
-def _specialise(node, graph, shapes, names, constraints) -> list[onnx.NodeProto] | None:
+def _specialise_reduction(node, graph, shapes, names, constraints) -> list[onnx.NodeProto] | None:
     axes_name = node.input[1]
     data_shape, axes_shape = shapes.get(node.input[0]), shapes.get(axes_name)
     if data_shape is None or axes_shape is None or len(axes_shape) != 1:
@@ -93,19 +97,33 @@ def _specialise(node, graph, shapes, names, constraints) -> list[onnx.NodeProto]
     if out_shape is None:
         return None
     candidates = [axes for axes in itertools.combinations(range(rank), count) if _reduced(data_shape, axes, keepdims) == out_shape]
+    return _select(node, rank, count, candidates, graph, names, constraints)
+
+
+def _specialise_cumsum(node, shapes, graph, names, constraints) -> list[onnx.NodeProto] | None:
+    """CumSum's axis (a 0-d or one-element input) may be any axis: its result has the input's shape."""
+    data_shape, axis_shape = shapes.get(node.input[0]), shapes.get(node.input[1])
+    if data_shape is None or axis_shape not in ([], [1]):
+        return None
+    return _select(node, len(data_shape), 1, [(d,) for d in range(len(data_shape))], graph, names, constraints, scalar=True)
+
+
+def _select(node, rank, count, candidates, graph, names, constraints, scalar=False) -> list[onnx.NodeProto] | None:
+    """One copy of `node` per candidate axis set, and Where nodes picking the copy the axes value names."""
+    axes_name = node.input[1]
     previous = constraints.get(axes_name)
-    if previous is not None:  # one axes input feeding several reductions: the sets all of them allow
+    if previous is not None:  # one axes input feeding several nodes: the sets all of them allow
         candidates = [axes for axes in candidates if axes in previous.allowed]
     if not candidates:
         return None
     constraints[axes_name] = AxesInput(rank, tuple(candidates))
     if len(candidates) == 1:
-        return [_with_axes(node, candidates[0], node.output[0], graph, names)]
+        return [_with_axes(node, candidates[0], node.output[0], graph, names, scalar)]
     nodes, key = _axes_key(axes_name, rank, count, graph, names)
     results = []
     for axes in candidates:
-        output = names.fresh("reduced")
-        nodes.append(_with_axes(node, axes, output, graph, names))
+        output = names.fresh("specialised")
+        nodes.append(_with_axes(node, axes, output, graph, names, scalar))
         results.append(output)
     chosen = results[-1]
     for axes, result in zip(reversed(candidates[:-1]), reversed(results[:-1])):
@@ -118,10 +136,12 @@ def _specialise(node, graph, shapes, names, constraints) -> list[onnx.NodeProto]
     return nodes
 
 
-def _with_axes(node, axes, output, graph, names) -> onnx.NodeProto:
+def _with_axes(node, axes, output, graph, names, scalar=False) -> onnx.NodeProto:
+    """The node with constant axes (a 0-d axis with `scalar`), or without its axes input (None)."""
     copy = onnx.NodeProto()
     copy.CopyFrom(node)
-    axes_input = "" if axes is None else names.constant(graph, np.array(axes, dtype=np.int64))
+    value = None if axes is None else np.array(axes[0] if scalar else axes, dtype=np.int64)
+    axes_input = "" if value is None else names.constant(graph, value)
     copy.input[:] = [node.input[0], axes_input] if axes_input else [node.input[0]]
     copy.output[:] = [output]
     return copy
@@ -130,16 +150,23 @@ def _with_axes(node, axes, output, graph, names) -> onnx.NodeProto:
 def _axes_key(axes_name, rank, count, graph, names) -> tuple[list[onnx.NodeProto], str]:
     """Nodes computing one integer that tells the axis sets apart: Σ_d hits(d)·(count+1)^d, with
     hits(d) how many of the (normalised) axes are d."""
-    normalised, column, hits, hit_counts, counts, weighted, key = (
-        names.fresh(s) for s in ("normalised", "column", "hits", "hit_counts", "counts", "weighted", "key")
+    as_list, wide, negative, wrapped, normalised, column, hits, hit_counts, counts, weighted, key = (
+        names.fresh(s)
+        for s in ("as_list", "wide", "negative", "wrapped", "normalised", "column", "hits", "hit_counts", "counts", "weighted", "key")
     )
+    zero = names.constant(graph, np.array(0, dtype=np.int64))
+    flat = names.constant(graph, np.array([-1], dtype=np.int64))
     rank_value = names.constant(graph, np.array(rank, dtype=np.int64))
     dims = names.constant(graph, np.arange(rank, dtype=np.int64))
     weights = names.constant(graph, (count + 1) ** np.arange(rank, dtype=np.int64))
     first_axis = names.constant(graph, np.array([0], dtype=np.int64))
     last_axis = names.constant(graph, np.array([1], dtype=np.int64))
     nodes = [
-        helper.make_node("Mod", [axes_name, rank_value], [normalised]),
+        helper.make_node("Reshape", [axes_name, flat], [as_list]),
+        helper.make_node("Cast", [as_list], [wide], to=onnx.TensorProto.INT64),
+        helper.make_node("Less", [wide, zero], [negative]),
+        helper.make_node("Add", [wide, rank_value], [wrapped]),
+        helper.make_node("Where", [negative, wrapped, wide], [normalised]),
         helper.make_node("Unsqueeze", [normalised, last_axis], [column]),
         helper.make_node("Equal", [column, dims], [hits]),
         helper.make_node("Cast", [hits], [hit_counts], to=onnx.TensorProto.INT64),

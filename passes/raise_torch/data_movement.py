@@ -396,8 +396,26 @@ class RaiseTorchGather(RaisePattern):
         return [Gather.build(flat, linear, 0).result]
 
 
+class RaiseFlip(RaisePattern):
+    """flip(x, dims): a gather of each flipped axis at its indices in reverse order."""
+
+    ROOTS = ("torch.aten.flip",)
+
+    def raise_op(self, op: TorchOp):
+        value = op.tensor(0)
+        rank = value.type.rank
+        for axis in sorted({normalize_axis(d, rank) for d in op.ints(1)}):
+            length = value.type.shape[axis]
+            if length == DYNAMIC:
+                raise NoMatch("flip along a dynamic axis")
+            reversed_indices = Constant.from_numpy(np.arange(length - 1, -1, -1, dtype=np.int64)).result
+            value = Gather.build(value, reversed_indices, axis).result
+        return [value]
+
+
 PATTERNS = [
     RaiseLiteral(),
+    RaiseFlip(),
     RaiseFill(),
     RaiseArange(),
     RaiseIdentity(),

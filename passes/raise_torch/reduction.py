@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import math
 
-from ...dialects import Elementwise, Pool, Reduce, Softmax
+import numpy as np
+from iree.compiler import ir
+
+from ...dialects import Constant, Elementwise, Matmul, Pool, Reduce, Reshape, Softmax
 from ...dialects.base import is_float
 from ..base import NoMatch
 from .pattern import RaisePattern, TorchOp, cast_to, scalar_tensor
@@ -184,8 +187,37 @@ class RaiseVectorNorm(RaisePattern):
         return [Elementwise.build("pow", [total, scalar_tensor(1.0 / order, element)]).result]
 
 
+#: Longest axis a cumulative sum is raised along (its mask has length² elements).
+MAX_CUMSUM_LENGTH = 4096
+
+
+class RaiseCumsum(RaisePattern):
+    """cumsum along a constant dim, as a product with a lower-triangular mask of ones:
+    out[p, i, q] = Σ_j tril[i, j]·x[p, j, q]. torch-mlir lowers cumsum only to its TMTensor
+    dialect, which IREE's torch input path does not take here; the product is O(n²) in the axis
+    length, so long axes stay foreign."""
+
+    ROOTS = ("torch.aten.cumsum",)
+
+    def raise_op(self, op: TorchOp):
+        element_type = op.result_type().element_type
+        input = cast_to(op.tensor(0), element_type)
+        shape = list(input.type.shape)
+        axis = op.int(1) % max(len(shape), 1)
+        if not shape:
+            return [input]
+        length = shape[axis]
+        if length > MAX_CUMSUM_LENGTH:
+            raise NoMatch(f"cumsum along an axis of {length} (> {MAX_CUMSUM_LENGTH}) elements")
+        mask = Constant.from_numpy(np.tril(np.ones((length, length), dtype=np.bool_)), element_type=ir.IntegerType.get_signless(1))
+        rows = [math.prod(shape[:axis]), length, math.prod(shape[axis + 1 :])]
+        product = Matmul.build(cast_to(mask.result, element_type), Reshape.build(input, rows).result).result
+        return [Reshape.build(product, shape).result]
+
+
 PATTERNS = [
     RaiseReduce(),
+    RaiseCumsum(),
     RaiseMaxMinDim(),
     RaiseSoftmax(),
     RaiseMaxPool(),

@@ -383,3 +383,20 @@ func.func @torch_gather(%x: !torch.vtensor<[2,5],f32>, %i: !torch.vtensor<[2,3],
   %0 = torch.aten.gather %x, %int1, %i, %false : !torch.vtensor<[2,5],f32>, !torch.int, !torch.vtensor<[2,3],si64>, !torch.bool -> !torch.vtensor<[2,3],f32>
   return %0 : !torch.vtensor<[2,3],f32>
 }
+
+// flip over dims [-1, 0]: one gather per axis, at the indices in reverse order.
+// CHECK-LABEL: func.func @flip_two_axes
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
+// CHECK: %[[I0:.*]] = "gimlet.constant"() {value = dense<[1, 0]> : tensor<2xi64>}
+// CHECK: %[[G0:.*]] = "gimlet.gather"(%[[X]], %[[I0]]) {axis = 0 : i64} : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<2x3xf32>
+// CHECK: %[[I1:.*]] = "gimlet.constant"() {value = dense<[2, 1, 0]> : tensor<3xi64>}
+// CHECK: %[[G1:.*]] = "gimlet.gather"(%[[G0]], %[[I1]]) {axis = 1 : i64} : (tensor<2x3xf32>, tensor<3xi64>) -> tensor<2x3xf32>
+// CHECK: return %[[G1]]
+// CHECK-NOT: torch.aten.flip
+func.func @flip_two_axes(%x: !torch.vtensor<[2,3],f32>) -> !torch.vtensor<[2,3],f32> {
+  %int-1 = torch.constant.int -1
+  %int0 = torch.constant.int 0
+  %dims = torch.prim.ListConstruct %int-1, %int0 : (!torch.int, !torch.int) -> !torch.list<int>
+  %0 = torch.aten.flip %x, %dims : !torch.vtensor<[2,3],f32>, !torch.list<int> -> !torch.vtensor<[2,3],f32>
+  return %0 : !torch.vtensor<[2,3],f32>
+}

@@ -305,3 +305,33 @@ func.func @vector_norm_zero(%x: !torch.vtensor<[3,4],f32>) -> !torch.vtensor<[],
   %0 = torch.aten.linalg_vector_norm %x, %int0, %none, %false, %none : !torch.vtensor<[3,4],f32>, !torch.int, !torch.none, !torch.bool, !torch.none -> !torch.vtensor<[],f32>
   return %0 : !torch.vtensor<[],f32>
 }
+
+// cumsum along dim 1 of [2,3,4]: a [3,3] lower-triangular mask of ones times
+// the input seen as [2,3,4] (here already three-dimensional), reshaped back.
+// CHECK-LABEL: func.func @cumsum_middle
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3x4xf32>)
+// CHECK: %[[M:.*]] = "gimlet.constant"() {value = dense<{{\[\[}}true, false, false], [true, true, false], [true, true, true]]> : tensor<3x3xi1>}
+// CHECK: %[[F:.*]] = "gimlet.elementwise"(%[[M]]) {fn = "cast"} : (tensor<3x3xi1>) -> tensor<3x3xf32>
+// CHECK: %[[R:.*]] = "gimlet.reshape"(%[[X]]) {{.*}} -> tensor<2x3x4xf32>
+// CHECK: %[[P:.*]] = "gimlet.matmul"(%[[F]], %[[R]]) : (tensor<3x3xf32>, tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+// CHECK: "gimlet.reshape"(%[[P]]) {{.*}} -> tensor<2x3x4xf32>
+// CHECK-NOT: torch.aten.cumsum
+func.func @cumsum_middle(%x: !torch.vtensor<[2,3,4],f32>) -> !torch.vtensor<[2,3,4],f32> {
+  %int1 = torch.constant.int 1
+  %none = torch.constant.none
+  %0 = torch.aten.cumsum %x, %int1, %none : !torch.vtensor<[2,3,4],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3,4],f32>
+  return %0 : !torch.vtensor<[2,3,4],f32>
+}
+
+// cumsum of int32 into int64 (dtype 4): the input is cast first; the last
+// axis makes the input [6,4,1].
+// CHECK-LABEL: func.func @cumsum_last_to_int64
+// CHECK: "gimlet.elementwise"(%{{.*}}) {fn = "cast"} : (tensor<2x3x4xi32>) -> tensor<2x3x4xi64>
+// CHECK: "gimlet.matmul"(%{{.*}}, %{{.*}}) : (tensor<4x4xi64>, tensor<6x4x1xi64>) -> tensor<6x4x1xi64>
+// CHECK-NOT: torch.aten.cumsum
+func.func @cumsum_last_to_int64(%x: !torch.vtensor<[2,3,4],si32>) -> !torch.vtensor<[2,3,4],si64> {
+  %int-1 = torch.constant.int -1
+  %int4 = torch.constant.int 4
+  %0 = torch.aten.cumsum %x, %int-1, %int4 : !torch.vtensor<[2,3,4],si32>, !torch.int, !torch.int -> !torch.vtensor<[2,3,4],si64>
+  return %0 : !torch.vtensor<[2,3,4],si64>
+}
