@@ -1,4 +1,4 @@
-"""Compile reductions (and CumSum) whose axes are a model input, for the axes the model's shapes allow.
+"""Compile reductions (and cumulative sums and products) whose axes are a model input, for the axes the model's shapes allow.
 
 Since opset 18 a Reduce op takes its axes as an input, and a model may leave
 that input to the caller. The axes decide which dimensions the result has,
@@ -10,7 +10,7 @@ compiles the reduction once per fitting set (with constant axes) and picks
 the result at run time from the axes value; the runtime checks, before it
 runs anything, that the value is one of the sets (`TensorSpec.axes`), so a
 value the bundle was not compiled for is an error, never a wrong answer.
-CumSum's axis leaves the shape alone, so every axis fits.
+CumSum's and CumProd's axis leaves the shape alone, so every axis fits.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def specialise_runtime_axes(model: onnx.ModelProto) -> tuple[dict[str, AxesInput
         if node.domain in ("", "ai.onnx") and len(node.input) > 1 and node.input[1] in graph_inputs:
             if node.op_type in REDUCE_OPS:
                 rewritten = _specialise_reduction(node, graph, shapes, names, constraints)
-            elif node.op_type == "CumSum":
+            elif node.op_type in ("CumSum", "CumProd"):
                 rewritten = _specialise_cumsum(node, shapes, graph, names, constraints)
         nodes.extend(rewritten if rewritten is not None else [node])
         rewritten_count += rewritten is not None
@@ -101,7 +101,7 @@ def _specialise_reduction(node, graph, shapes, names, constraints) -> list[onnx.
 
 
 def _specialise_cumsum(node, shapes, graph, names, constraints) -> list[onnx.NodeProto] | None:
-    """CumSum's axis (a 0-d or one-element input) may be any axis: its result has the input's shape."""
+    """A cumulative op's axis (a 0-d or one-element input) may be any axis: the result has the input's shape."""
     data_shape, axis_shape = shapes.get(node.input[0]), shapes.get(node.input[1])
     if data_shape is None or axis_shape not in ([], [1]):
         return None

@@ -25,7 +25,7 @@ from ..errors import ModelImportError
 from .onnx_axes import AxesInput, specialise_runtime_axes
 from .onnx_expand import expand_functions
 from .onnx_fold import fold_constants
-from .onnx_rewrite import rewrite_wrongly_converted
+from .onnx_rewrite import rewrite_unsupported
 
 #: Opset the ONNX importer handles best; older models are upgraded to it.
 TARGET_OPSET = 17
@@ -151,7 +151,7 @@ def prepare_model(model: LoadedModel, input_shapes: dict[str, list[int]] | None 
     _name_unnamed_nodes(proto.graph)
     proto = _infer_and_fold(proto, model.name, check=False)
     axes_inputs, rewritten = specialise_runtime_axes(proto)
-    rewritten += rewrite_wrongly_converted(proto)
+    rewritten += rewrite_unsupported(proto)
     if rewritten:
         proto = _infer_and_fold(proto, model.name, check=False)
     _check_types_known(proto, model.name)

@@ -1,8 +1,14 @@
-"""Rewrite ONNX ops that torch-mlir converts wrongly into plain ONNX ops it converts right.
+"""Rewrite ONNX ops that torch-mlir converts wrongly, or not at all, into ONNX ops it converts right.
 
 Where an op has an ONNX function body, the importer uses that instead
 (`onnx_import.CONVERTED_WRONGLY`); the ops here have none, so the rewrite
 spells out the op's definition.
+
+CumProd (opset 26) has no conversion. Along a constant axis of length n it
+is a product over a masked copy: out[.., i, ..] = Π_j (mask[i, j] ? x[.., j, ..] : 1),
+with mask j ≤ i (j < i when exclusive; j ≥ i, j > i when reversed). The
+copy holds n² elements per slice, so axes longer than MAX_CUMPROD_LENGTH
+are left alone (and fail to import as before).
 
 QLinearMatMul: torch-mlir turns it into a matmul of quantized tensors, and
 its lowering of the batched (3-d) form gives wrong integers (seen with
@@ -18,28 +24,64 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+from .onnx_fold import static_shape
 from .onnx_names import NameSource
 
 
-def rewrite_wrongly_converted(model: onnx.ModelProto) -> int:
-    """Rewrite, in place, every main-graph QLinearMatMul; returns how many nodes were rewritten."""
+#: Longest axis CumProd is rewritten along.
+MAX_CUMPROD_LENGTH = 1024
+
+
+def rewrite_unsupported(model: onnx.ModelProto) -> int:
+    """Rewrite, in place, every main-graph QLinearMatMul and CumProd (along a constant axis);
+    returns how many nodes were rewritten."""
     graph = model.graph
-    if not any(node.op_type == "QLinearMatMul" and node.domain in ("", "ai.onnx") for node in graph.node):
+    if not any(node.op_type in ("QLinearMatMul", "CumProd") and node.domain in ("", "ai.onnx") for node in graph.node):
         return 0
-    types = {v.name: v.type.tensor_type.elem_type for v in [*graph.input, *graph.value_info, *graph.output]}
+    infos = {v.name: v for v in [*graph.input, *graph.value_info, *graph.output]}
+    types = {name: info.type.tensor_type.elem_type for name, info in infos.items()}
     types.update({i.name: i.data_type for i in graph.initializer})
+    constants = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
     names = NameSource(graph)
     nodes, rewritten = [], 0
     for node in graph.node:
-        output_type = types.get(node.output[0]) if node.op_type == "QLinearMatMul" else None
-        if output_type not in (TensorProto.INT8, TensorProto.UINT8) or node.domain not in ("", "ai.onnx"):
-            nodes.append(node)
-            continue
-        nodes.extend(_qlinear_matmul(node, output_type, graph, names))
-        rewritten += 1
+        replacement = None
+        if node.domain in ("", "ai.onnx") and node.op_type == "QLinearMatMul":
+            output_type = types.get(node.output[0])
+            if output_type in (TensorProto.INT8, TensorProto.UINT8):
+                replacement = _qlinear_matmul(node, output_type, graph, names)
+        elif node.domain in ("", "ai.onnx") and node.op_type == "CumProd" and node.input[1] in constants:
+            replacement = _cumprod(node, static_shape(infos.get(node.input[0])), int(constants[node.input[1]].reshape(-1)[0]), types, graph, names)
+        nodes.extend(replacement if replacement is not None else [node])
+        rewritten += replacement is not None
     del graph.node[:]
     graph.node.extend(nodes)
     return rewritten
+
+
+def _cumprod(node, shape, axis, types, graph, names) -> list[onnx.NodeProto] | None:
+    if shape is None or not -len(shape) <= axis < len(shape):
+        return None
+    axis %= len(shape)
+    length = shape[axis]
+    if length > MAX_CUMPROD_LENGTH:
+        return None
+    attributes = {a.name: a.i for a in node.attribute}
+    i, j = np.indices((length, length))
+    exclusive, reverse = attributes.get("exclusive", 0), attributes.get("reverse", 0)
+    mask = (j > i if exclusive else j >= i) if reverse else (j < i if exclusive else j <= i)
+    trailing = len(shape) - axis - 1
+    mask_name = names.constant(graph, mask.reshape(mask.shape + (1,) * trailing))
+    element_type = helper.tensor_dtype_to_np_dtype(types[node.input[0]])
+    one = names.constant(graph, np.array(1, dtype=element_type))
+    row_axis = names.constant(graph, np.array([axis], dtype=np.int64))
+    column_axis = names.constant(graph, np.array([axis + 1], dtype=np.int64))
+    rows, masked = names.fresh("cumprod_rows"), names.fresh("cumprod_masked")
+    return [
+        helper.make_node("Unsqueeze", [node.input[0], row_axis], [rows]),
+        helper.make_node("Where", [mask_name, rows, one], [masked]),
+        helper.make_node("ReduceProd", [masked, column_axis], [node.output[0]], keepdims=0),
+    ]
 
 
 def _qlinear_matmul(node: onnx.NodeProto, output_type: int, graph: onnx.GraphProto, names: NameSource) -> list[onnx.NodeProto]:

@@ -257,14 +257,17 @@ def test_space_to_depth_in_crd_mode(tmp_path):
 
 
 @pytest.mark.parametrize("exclusive, reverse", [(0, 0), (1, 1)])
-@pytest.mark.parametrize("dtype", [np.float32, np.int64])
-def test_cumsum_along_an_axis_given_at_run_time(exclusive, reverse, dtype, tmp_path):
-    """CumSum's axis as a model input: every axis fits (the shape stays), each is compiled, the value
-    picks one; CumSum itself is native (a triangular-mask product)."""
+@pytest.mark.parametrize("op_type, dtype", [("CumSum", np.float32), ("CumSum", np.int64), ("CumProd", np.float32), ("CumProd", np.int32)])
+def test_cumulative_op_along_an_axis_given_at_run_time(op_type, dtype, exclusive, reverse, tmp_path):
+    """The axis as a model input: every axis fits (the shape stays), each is compiled, the value picks
+    one. CumSum is native (a triangular-mask product); CumProd, which torch-mlir cannot convert, is a
+    product over a masked copy."""
     onnx_type = helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
-    model = _model([N("CumSum", ["x", "axis"], ["y"], exclusive=exclusive, reverse=reverse)],
-                   [_tensor("x", [3, 4], onnx_type), _tensor("axis", [], TensorProto.INT32)], [_tensor("y", [3, 4], onnx_type)])
-    x = np.random.default_rng(5).integers(-9, 9, (3, 4)).astype(dtype)
+    model = _model([N(op_type, ["x", "axis"], ["y"], exclusive=exclusive, reverse=reverse)],
+                   [_tensor("x", [3, 4], onnx_type), _tensor("axis", [], TensorProto.INT32)], [_tensor("y", [3, 4], onnx_type)],
+                   opset=26 if op_type == "CumProd" else 17)
+    model.ir_version = 13 if op_type == "CumProd" else model.ir_version
+    x = np.random.default_rng(5).integers(-4, 5, (3, 4)).astype(dtype)
     bundle, session, _, _ = compile_bundle_and_run(model, {"x": x, "axis": np.array(0, np.int32)}, tmp_path=tmp_path)
     assert bundle.manifest["coverage"]["native_fraction"] == 1.0
     for axis in (0, 1, -1, -2):
