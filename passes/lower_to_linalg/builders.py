@@ -24,6 +24,28 @@ def scalar(value: float | int | bool, element_type: ir.Type) -> ir.Value:
     return arith.constant(element_type, ir.IntegerAttr.get(element_type, value if width > 1 else int(bool(value))))
 
 
+def _in_float32(operation: Callable[[ir.Value, ir.Value], ir.Value]) -> Callable[[ir.Value, ir.Value], ir.Value]:
+    """`operation` on 16-bit floats computed in f32 and truncated back (exact for max and min).
+
+    LLVM lowers a 16-bit maximumf/minimumf on x86 to a call to fmaxf/fminf,
+    which IREE's embedded CPU modules do not link (iree-lld: undefined
+    symbol: fmaxf); the f32 form is inline code.
+    """
+
+    def apply(a: ir.Value, b: ir.Value) -> ir.Value:
+        if a.type in (ir.F16Type.get(), ir.BF16Type.get()):
+            f32 = ir.F32Type.get()
+            return arith.truncf(a.type, operation(arith.extf(f32, a), arith.extf(f32, b)))
+        return operation(a, b)
+
+    return apply
+
+
+#: Float max and min that compile for every float type on every target.
+float_maximum = _in_float32(arith.maximumf)
+float_minimum = _in_float32(arith.minimumf)
+
+
 def lowest(element_type: ir.Type) -> float | int:
     """The identity of max: -inf for floats, the smallest value for integers."""
     if isinstance(element_type, ir.FloatType):

@@ -9,7 +9,7 @@ from iree.compiler.dialects import arith, math
 
 from ...dialects import Elementwise
 from ..base import RewritePattern
-from .builders import map_elements, scalar
+from .builders import float_maximum, float_minimum, map_elements, scalar
 
 _FLOAT_PREDICATE = {
     "eq": arith.CmpFPredicate.OEQ,
@@ -75,8 +75,8 @@ def _float_fn(op: Elementwise, a: ir.Value, b: ir.Value | None) -> ir.Value:
         "sub": arith.subf,
         "mul": arith.mulf,
         "div": arith.divf,
-        "max": arith.maximumf,
-        "min": arith.minimumf,
+        "max": float_maximum,
+        "min": float_minimum,
         "pow": math.powf,
     }
     if fn in unary:
@@ -86,7 +86,7 @@ def _float_fn(op: Elementwise, a: ir.Value, b: ir.Value | None) -> ir.Value:
     if fn in _FLOAT_PREDICATE:
         return arith.cmpf(_FLOAT_PREDICATE[fn], a, b)
     if fn == "relu":
-        return arith.maximumf(a, scalar(0.0, t))
+        return float_maximum(a, scalar(0.0, t))
     if fn == "reciprocal":
         return arith.divf(scalar(1.0, t), a)
     if fn == "sigmoid":
@@ -100,7 +100,7 @@ def _float_fn(op: Elementwise, a: ir.Value, b: ir.Value | None) -> ir.Value:
         positive = arith.cmpf(arith.CmpFPredicate.OGT, a, scalar(0.0, t))
         return arith.select(positive, a, arith.mulf(a, scalar(op.float("alpha", 0.01), t)))
     if fn == "clamp":
-        return _clamp(op, a, arith.maximumf, arith.minimumf)
+        return _clamp(op, a, float_maximum, float_minimum)
     raise ValueError(f"no float lowering for fn '{fn}'")
 
 

@@ -10,14 +10,14 @@ from iree.compiler.dialects import arith
 
 from ...dialects import Constant, Elementwise, Pad, Pool, Reduce, Softmax
 from ..base import RewritePattern
-from .builders import PARALLEL, REDUCTION, affine_map, dims, empty, filled, generic, highest, lowest
+from .builders import PARALLEL, REDUCTION, affine_map, dims, empty, filled, float_maximum, float_minimum, generic, highest, lowest
 
 _IDENTITY = {"sum": lambda t: 0, "prod": lambda t: 1, "max": lowest, "min": highest}
 
 
 def _combine(kind: str, acc: ir.Value, x: ir.Value) -> ir.Value:
     if isinstance(x.type, ir.FloatType):
-        ops = {"sum": arith.addf, "prod": arith.mulf, "max": arith.maximumf, "min": arith.minimumf}
+        ops = {"sum": arith.addf, "prod": arith.mulf, "max": float_maximum, "min": float_minimum}
     elif x.type.width == 1:
         # i1 is signed -1/0 to maxsi and minsi; bools need unsigned max (or) and min (and).
         ops = {"sum": arith.addi, "prod": arith.muli, "max": arith.maxui, "min": arith.minui}

@@ -273,3 +273,16 @@ def test_cumulative_op_along_an_axis_given_at_run_time(op_type, dtype, exclusive
     for axis in (0, 1, -1, -2):
         feeds = {"x": x, "axis": np.array(axis, np.int32)}
         np.testing.assert_allclose(session.run(feeds)["y"], evaluator_outputs(model, feeds)[0], rtol=1e-6)
+
+
+def test_float16_max_and_min_compile_for_the_cpu(tmp_path):
+    """16-bit max and min (softmax's peak, relu, clip) used to stop the CPU link (undefined symbol
+    fmaxf); computed in f32 they compile and match the reference."""
+    model = _model([N("Softmax", ["x"], ["soft"], axis=-1), N("Relu", ["x"], ["relu"]), N("Clip", ["x", "low", "high"], ["clipped"])],
+                   [_tensor("x", [2, 6], TensorProto.FLOAT16)],
+                   [_tensor(name, [2, 6], TensorProto.FLOAT16) for name in ("soft", "relu", "clipped")],
+                   initializers=[numpy_helper.from_array(np.array(v, np.float16), n) for n, v in (("low", -0.5), ("high", 0.5))])
+    feeds = {"x": np.random.default_rng(6).standard_normal((2, 6)).astype(np.float16)}
+    _, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path)
+    for name, expected in zip(("soft", "relu", "clipped"), evaluator_outputs(model, feeds)):
+        np.testing.assert_allclose(outputs[name].astype(np.float32), expected.astype(np.float32), rtol=2e-3, atol=1e-3, err_msg=name)

@@ -196,3 +196,18 @@ func.func @max_pool_ceil_mode(%x: tensor<1x2x7x7xf32>) -> tensor<1x2x4x4xf32> {
   %0 = "gimlet.pool"(%x) {kind = "max", kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, ceil_mode = true} : (tensor<1x2x7x7xf32>) -> tensor<1x2x4x4xf32>
   return %0 : tensor<1x2x4x4xf32>
 }
+
+// max over f16 is computed in f32 and truncated back: LLVM turns a 16-bit
+// maximumf into a call to fmaxf, which IREE's CPU modules do not link.
+// CHECK-LABEL: func.func @max_f16
+// CHECK: linalg.generic
+// CHECK: ^bb0(%[[IN:.*]]: f16, %[[ACC:.*]]: f16):
+// CHECK: %[[A:.*]] = arith.extf %[[ACC]] : f16 to f32
+// CHECK: %[[B:.*]] = arith.extf %[[IN]] : f16 to f32
+// CHECK: %[[M:.*]] = arith.maximumf %[[A]], %[[B]] : f32
+// CHECK: %[[T:.*]] = arith.truncf %[[M]] : f32 to f16
+// CHECK: linalg.yield %[[T]] : f16
+func.func @max_f16(%x: tensor<2x3xf16>) -> tensor<2xf16> {
+  %0 = "gimlet.reduce"(%x) {kind = "max", axes = array<i64: 1>, keepdims = false} : (tensor<2x3xf16>) -> tensor<2xf16>
+  return %0 : tensor<2xf16>
+}
