@@ -54,13 +54,22 @@ class LowerReduce(RewritePattern):
 
 
 class DecomposeSoftmax(RewritePattern):
-    """exp(x - max) / sum(exp(x - max)); log-softmax as (x - max) - log(sum(exp(x - max)))."""
+    """exp(x - max) / sum(exp(x - max)); log-softmax as (x - max) - log(sum(exp(x - max))).
+
+    16-bit floats are computed in f32 and rounded once at the end, as ONNX
+    Runtime does: a sum of exponentials accumulated in f16 is off by ulps.
+    """
 
     ROOTS = (Softmax.operation_name(),)
 
     def rewrite(self, operation):
         op = Softmax(operation)
         x, axis = op.input, op.axis
+        element = x.type.element_type
+        if element in (ir.F16Type.get(), ir.BF16Type.get()):
+            wide = Elementwise.build("cast", [x], element_type=ir.F32Type.get()).result
+            result = Softmax.build(wide, axis, log=op.log).result
+            return [Elementwise.build("cast", [result], element_type=element).result]
         peak = Reduce.build("max", x, [axis], keepdims=True).result
         shifted = Elementwise.build("sub", [x, peak]).result
         exponentials = Elementwise.build("exp", [shifted]).result

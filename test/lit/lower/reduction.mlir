@@ -211,3 +211,16 @@ func.func @max_f16(%x: tensor<2x3xf16>) -> tensor<2xf16> {
   %0 = "gimlet.reduce"(%x) {kind = "max", axes = array<i64: 1>, keepdims = false} : (tensor<2x3xf16>) -> tensor<2xf16>
   return %0 : tensor<2xf16>
 }
+
+// softmax over f16 runs in f32 and is rounded to f16 once, at the end.
+// CHECK-LABEL: func.func @softmax_f16
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf16>)
+// CHECK: arith.extf %{{.*}} : f16 to f32
+// CHECK: math.exp %{{.*}} : f32
+// CHECK: arith.divf %{{.*}} : f32
+// CHECK: arith.truncf %{{.*}} : f32 to f16
+// CHECK: return %{{.*}} : tensor<2x3xf16>
+func.func @softmax_f16(%x: tensor<2x3xf16>) -> tensor<2x3xf16> {
+  %0 = "gimlet.softmax"(%x) {axis = 1 : i64, log = false} : (tensor<2x3xf16>) -> tensor<2x3xf16>
+  return %0 : tensor<2x3xf16>
+}
