@@ -8,7 +8,7 @@ import numpy as np
 from iree.compiler import ir
 from iree.compiler.dialects import arith
 
-from ...dialects import Constant, Elementwise, Pad, Pool, Reduce, Softmax
+from ...dialects import Constant, Elementwise, Pad, Pool, Reduce, Slice, Softmax
 from ..base import RewritePattern
 from .builders import PARALLEL, REDUCTION, affine_map, dims, empty, filled, float_maximum, float_minimum, generic, highest, lowest
 
@@ -107,15 +107,18 @@ class LowerPool(RewritePattern):
         in_spatial = list(input.type.shape[2:])
         out_spatial = list(op.result_type.shape[2:])
         low = padding[:n]
-        # Pad enough on the high side for the last window, which ceil mode may push past the padding.
-        high = [
-            max(padding[n + i], (out_spatial[i] - 1) * strides[i] + dilations[i] * (kernel[i] - 1) + 1 - in_spatial[i] - low[i])
-            for i in range(n)
-        ]
+        # The windows read exactly `used` elements per axis: ceil mode may push the last window
+        # past the padding (pad more), and the last rows may fall in no window (slice them off;
+        # IREE infers loop ranges from operand extents and rejects a larger input).
+        used = [(out_spatial[i] - 1) * strides[i] + dilations[i] * (kernel[i] - 1) + 1 for i in range(n)]
+        high = [used[i] - in_spatial[i] - low[i] for i in range(n)]
         kind = "max" if op.kind == "max" else "sum"
         fill = lowest(element) if kind == "max" else 0.0
-        if any(low) or any(high):
-            input = Pad.build(input, [0, 0, *low], [0, 0, *high], "constant", float(fill)).result
+        if any(low) or any(h > 0 for h in high):
+            input = Pad.build(input, [0, 0, *low], [0, 0, *(max(h, 0) for h in high)], "constant", float(fill)).result
+        if any(h < 0 for h in high):
+            shape = list(input.type.shape)
+            input = Slice.build(input, [0] * (n + 2), [*shape[:2], *used], [1] * (n + 2)).result
         pooled = self._window_reduce(kind, input, op.result_type, kernel, strides, dilations)
         if op.kind == "avg":
             divisor = np.ones(out_spatial)

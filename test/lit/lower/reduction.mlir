@@ -224,3 +224,23 @@ func.func @softmax_f16(%x: tensor<2x3xf16>) -> tensor<2x3xf16> {
   %0 = "gimlet.softmax"(%x) {axis = 1 : i64, log = false} : (tensor<2x3xf16>) -> tensor<2x3xf16>
   return %0 : tensor<2x3xf16>
 }
+
+// The windows of a 2/2 pool over 5 columns read only the first 4: the input is
+// sliced to them (IREE infers loop ranges from operand extents).
+// CHECK-LABEL: func.func @pool_unread_tail
+// CHECK: %[[S:.*]] = tensor.extract_slice %{{.*}}[0, 0, 0, 0] [1, 1, 4, 4] [1, 1, 1, 1] : tensor<1x1x5x5xf32> to tensor<1x1x4x4xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[S]], %{{.*}} : tensor<1x1x4x4xf32>, tensor<2x2xf32>)
+func.func @pool_unread_tail(%x: tensor<1x1x5x5xf32>) -> tensor<1x1x2x2xf32> {
+  %0 = "gimlet.pool"(%x) {kind = "max", kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x1x5x5xf32>) -> tensor<1x1x2x2xf32>
+  return %0 : tensor<1x1x2x2xf32>
+}
+
+// Ceil mode whose last window would start in the high padding: that window is
+// dropped (one output), and the input is padded only as far as the window reads.
+// CHECK-LABEL: func.func @pool_ceil_window_on_pad
+// CHECK: tensor.pad %{{.*}} low[0, 0, 1, 1] high[0, 0, 0, 0]
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x3x3x3xf32>, tensor<3x3xf32>)
+func.func @pool_ceil_window_on_pad(%x: tensor<1x3x2x2xf32>) -> tensor<1x3x1x1xf32> {
+  %0 = "gimlet.pool"(%x) {kind = "avg", kernel = array<i64: 3, 3>, strides = array<i64: 3, 3>, padding = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, ceil_mode = true, count_include_pad = true} : (tensor<1x3x2x2xf32>) -> tensor<1x3x1x1xf32>
+  return %0 : tensor<1x3x1x1xf32>
+}

@@ -3,38 +3,38 @@
 // Tests of how gimlet-raise-torch wraps unraised torch ops in gimlet.foreign
 // regions: region boundaries, merging, cloned constants, non-tensor values.
 
-// An op without a pattern (cumsum) is wrapped whole in a gimlet.foreign: a
+// An op without a pattern (cumprod) is wrapped whole in a gimlet.foreign: a
 // builtin tensor operand and result, torch_c conversions inside at the
 // boundary, its constants cloned in, and nothing of torch left outside.
-// CHECK-LABEL: func.func @cumsum
+// CHECK-LABEL: func.func @cumprod
 // CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>) -> tensor<2x3xf32>
 // CHECK-NEXT: %[[F:.*]] = "gimlet.foreign"(%[[X]]) ({
 // CHECK-NEXT: ^bb0(%[[ARG:[^:]*]]: tensor<2x3xf32>):
 // CHECK-NEXT: %[[T:.*]] = torch_c.from_builtin_tensor %[[ARG]] : tensor<2x3xf32> -> !torch.vtensor<[2,3],f32>
 // CHECK-NEXT: %[[INT1:.*]] = torch.constant.int 1
 // CHECK-NEXT: %[[NONE:.*]] = torch.constant.none
-// CHECK-NEXT: %[[C:.*]] = torch.aten.cumsum %[[T]], %[[INT1]], %[[NONE]] : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
+// CHECK-NEXT: %[[C:.*]] = torch.aten.cumprod %[[T]], %[[INT1]], %[[NONE]] : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
 // CHECK-NEXT: %[[B:.*]] = torch_c.to_builtin_tensor %[[C]] : !torch.vtensor<[2,3],f32> -> tensor<2x3xf32>
 // CHECK-NEXT: "gimlet.yield"(%[[B]]) : (tensor<2x3xf32>) -> ()
 // CHECK-NEXT: }) : (tensor<2x3xf32>) -> tensor<2x3xf32>
 // CHECK-NEXT: return %[[F]] : tensor<2x3xf32>
-func.func @cumsum(%x: !torch.vtensor<[2,3],f32>) -> !torch.vtensor<[2,3],f32> {
+func.func @cumprod(%x: !torch.vtensor<[2,3],f32>) -> !torch.vtensor<[2,3],f32> {
   %int1 = torch.constant.int 1
   %none = torch.constant.none
-  %0 = torch.aten.cumsum %x, %int1, %none : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
+  %0 = torch.aten.cumprod %x, %int1, %none : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
   return %0 : !torch.vtensor<[2,3],f32>
 }
 
-// Two adjacent foreign ops (cumsum then flip) share ONE region; the value
+// Two adjacent foreign ops (cumprod then roll) share ONE region; the value
 // between them stays a torch value inside, only the last result is yielded.
 // CHECK-LABEL: func.func @adjacent
 // CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
 // CHECK-NEXT: %[[F:.*]] = "gimlet.foreign"(%[[X]]) ({
 // CHECK-NEXT: ^bb0(%[[ARG:[^:]*]]: tensor<2x3xf32>):
 // CHECK-NEXT: %[[T:.*]] = torch_c.from_builtin_tensor %[[ARG]]
-// CHECK: %[[C:.*]] = torch.aten.cumsum %[[T]]
+// CHECK: %[[C:.*]] = torch.aten.cumprod %[[T]]
 // CHECK-NOT: torch_c
-// CHECK: %[[FL:.*]] = torch.aten.flip %[[C]]
+// CHECK: %[[FL:.*]] = torch.aten.roll %[[C]]
 // CHECK-NEXT: %[[B:.*]] = torch_c.to_builtin_tensor %[[FL]]
 // CHECK-NEXT: "gimlet.yield"(%[[B]]) : (tensor<2x3xf32>) -> ()
 // CHECK-NEXT: }) : (tensor<2x3xf32>) -> tensor<2x3xf32>
@@ -44,8 +44,8 @@ func.func @adjacent(%x: !torch.vtensor<[2,3],f32>) -> !torch.vtensor<[2,3],f32> 
   %int1 = torch.constant.int 1
   %none = torch.constant.none
   %dims = torch.prim.ListConstruct %int1 : (!torch.int) -> !torch.list<int>
-  %0 = torch.aten.cumsum %x, %int1, %none : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
-  %1 = torch.aten.flip %0, %dims : !torch.vtensor<[2,3],f32>, !torch.list<int> -> !torch.vtensor<[2,3],f32>
+  %0 = torch.aten.cumprod %x, %int1, %none : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
+  %1 = torch.aten.roll %0, %dims, %dims : !torch.vtensor<[2,3],f32>, !torch.list<int>, !torch.list<int> -> !torch.vtensor<[2,3],f32>
   return %1 : !torch.vtensor<[2,3],f32>
 }
 
@@ -56,14 +56,14 @@ func.func @adjacent(%x: !torch.vtensor<[2,3],f32>) -> !torch.vtensor<[2,3],f32> 
 // CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
 // CHECK-NEXT: %[[F0:.*]] = "gimlet.foreign"(%[[X]]) ({
 // CHECK: torch.constant.int 1
-// CHECK: torch.aten.cumsum
-// CHECK-NOT: torch.aten.flip
+// CHECK: torch.aten.cumprod
+// CHECK-NOT: torch.aten.roll
 // CHECK: "gimlet.yield"
 // CHECK-NEXT: }) : (tensor<2x3xf32>) -> tensor<2x3xf32>
 // CHECK-NEXT: %[[R:.*]] = "gimlet.elementwise"(%[[F0]]) {fn = "relu"}
 // CHECK-NEXT: %[[F1:.*]] = "gimlet.foreign"(%[[R]]) ({
 // CHECK: torch.constant.int 1
-// CHECK: torch.aten.flip
+// CHECK: torch.aten.roll
 // CHECK: "gimlet.yield"
 // CHECK-NEXT: }) : (tensor<2x3xf32>) -> tensor<2x3xf32>
 // CHECK-NEXT: return %[[F1]]
@@ -71,9 +71,9 @@ func.func @separated(%x: !torch.vtensor<[2,3],f32>) -> !torch.vtensor<[2,3],f32>
   %int1 = torch.constant.int 1
   %none = torch.constant.none
   %dims = torch.prim.ListConstruct %int1 : (!torch.int) -> !torch.list<int>
-  %0 = torch.aten.cumsum %x, %int1, %none : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
+  %0 = torch.aten.cumprod %x, %int1, %none : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
   %1 = torch.aten.relu %0 : !torch.vtensor<[2,3],f32> -> !torch.vtensor<[2,3],f32>
-  %2 = torch.aten.flip %1, %dims : !torch.vtensor<[2,3],f32>, !torch.list<int> -> !torch.vtensor<[2,3],f32>
+  %2 = torch.aten.roll %1, %dims, %dims : !torch.vtensor<[2,3],f32>, !torch.list<int>, !torch.list<int> -> !torch.vtensor<[2,3],f32>
   return %2 : !torch.vtensor<[2,3],f32>
 }
 
@@ -84,7 +84,7 @@ func.func @separated(%x: !torch.vtensor<[2,3],f32>) -> !torch.vtensor<[2,3],f32>
 // CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
 // CHECK-NEXT: %[[R:.*]] = "gimlet.elementwise"(%[[X]]) {fn = "relu"}
 // CHECK-NEXT: %[[F:.*]] = "gimlet.foreign"(%[[R]]) ({
-// CHECK: torch.aten.cumsum
+// CHECK: torch.aten.cumprod
 // CHECK: "gimlet.yield"
 // CHECK-NEXT: }) : (tensor<2x3xf32>) -> tensor<2x3xf32>
 // CHECK-NEXT: %[[E:.*]] = "gimlet.elementwise"(%[[F]]) {fn = "exp"}
@@ -93,18 +93,18 @@ func.func @native_foreign_native(%x: !torch.vtensor<[2,3],f32>) -> !torch.vtenso
   %int1 = torch.constant.int 1
   %none = torch.constant.none
   %0 = torch.aten.relu %x : !torch.vtensor<[2,3],f32> -> !torch.vtensor<[2,3],f32>
-  %1 = torch.aten.cumsum %0, %int1, %none : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
+  %1 = torch.aten.cumprod %0, %int1, %none : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
   %2 = torch.aten.exp %1 : !torch.vtensor<[2,3],f32> -> !torch.vtensor<[2,3],f32>
   return %2 : !torch.vtensor<[2,3],f32>
 }
 
-// A region yields every result used outside it: the first cumsum feeds the
+// A region yields every result used outside it: the first cumprod feeds the
 // second inside and relu outside, so the region has two results.
 // CHECK-LABEL: func.func @foreign_two_results_used
 // CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
 // CHECK-NEXT: %[[F:.*]]:2 = "gimlet.foreign"(%[[X]]) ({
-// CHECK: %[[C0:.*]] = torch.aten.cumsum
-// CHECK: %[[C1:.*]] = torch.aten.cumsum %[[C0]]
+// CHECK: %[[C0:.*]] = torch.aten.cumprod
+// CHECK: %[[C1:.*]] = torch.aten.cumprod %[[C0]]
 // CHECK-DAG: %[[B0:.*]] = torch_c.to_builtin_tensor %[[C0]]
 // CHECK-DAG: %[[B1:.*]] = torch_c.to_builtin_tensor %[[C1]]
 // CHECK: "gimlet.yield"(%[[B0]], %[[B1]]) : (tensor<2x3xf32>, tensor<2x3xf32>) -> ()
@@ -114,8 +114,8 @@ func.func @native_foreign_native(%x: !torch.vtensor<[2,3],f32>) -> !torch.vtenso
 func.func @foreign_two_results_used(%x: !torch.vtensor<[2,3],f32>) -> (!torch.vtensor<[2,3],f32>, !torch.vtensor<[2,3],f32>) {
   %int1 = torch.constant.int 1
   %none = torch.constant.none
-  %0 = torch.aten.cumsum %x, %int1, %none : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
-  %1 = torch.aten.cumsum %0, %int1, %none : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
+  %0 = torch.aten.cumprod %x, %int1, %none : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
+  %1 = torch.aten.cumprod %0, %int1, %none : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
   %2 = torch.aten.relu %0 : !torch.vtensor<[2,3],f32> -> !torch.vtensor<[2,3],f32>
   return %1, %2 : !torch.vtensor<[2,3],f32>, !torch.vtensor<[2,3],f32>
 }
@@ -133,7 +133,7 @@ func.func @foreign_two_results_used(%x: !torch.vtensor<[2,3],f32>) -> (!torch.vt
 // CHECK-NEXT: %[[F1:.*]] = "gimlet.foreign"(%[[F0]], %[[R]]) ({
 // CHECK-NEXT: ^bb0(%[[N:[^:]*]]: !torch.int, %[[T:[^:]*]]: tensor<2x3xf32>):
 // CHECK: %[[S:.*]] = torch.aten.sub.int %[[N]],
-// CHECK: torch.aten.cumsum {{.*}}, %[[S]],
+// CHECK: torch.aten.cumprod {{.*}}, %[[S]],
 // CHECK: "gimlet.yield"
 // CHECK-NEXT: }) : (!torch.int, tensor<2x3xf32>) -> tensor<2x3xf32>
 // CHECK-NEXT: return %[[F1]]
@@ -143,7 +143,7 @@ func.func @int_across(%x: !torch.vtensor<[2,3],f32>) -> !torch.vtensor<[2,3],f32
   %0 = torch.aten.dim %x : !torch.vtensor<[2,3],f32> -> !torch.int
   %1 = torch.aten.relu %x : !torch.vtensor<[2,3],f32> -> !torch.vtensor<[2,3],f32>
   %2 = torch.aten.sub.int %0, %int1 : !torch.int, !torch.int -> !torch.int
-  %3 = torch.aten.cumsum %1, %2, %none : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
+  %3 = torch.aten.cumprod %1, %2, %none : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
   return %3 : !torch.vtensor<[2,3],f32>
 }
 
@@ -154,7 +154,7 @@ func.func @int_across(%x: !torch.vtensor<[2,3],f32>) -> !torch.vtensor<[2,3],f32
 // CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>, %[[DIM:.*]]: !torch.int, %[[ALPHA:.*]]: !torch.float) -> (tensor<2x3xf32>, !torch.int)
 // CHECK-NEXT: %[[F0:.*]] = "gimlet.foreign"(%[[X]], %[[DIM]]) ({
 // CHECK-NEXT: ^bb0(%[[A0:[^:]*]]: tensor<2x3xf32>, %[[A1:[^:]*]]: !torch.int):
-// CHECK: torch.aten.cumsum {{.*}}, %[[A1]],
+// CHECK: torch.aten.cumprod {{.*}}, %[[A1]],
 // CHECK: }) : (tensor<2x3xf32>, !torch.int) -> tensor<2x3xf32>
 // CHECK-NEXT: %[[R:.*]] = "gimlet.elementwise"(%[[F0]]) {fn = "relu"}
 // CHECK-NEXT: %[[F1:.*]] = "gimlet.foreign"(%[[R]], %[[X]], %[[ALPHA]]) ({
@@ -164,7 +164,7 @@ func.func @int_across(%x: !torch.vtensor<[2,3],f32>) -> !torch.vtensor<[2,3],f32
 // CHECK-NEXT: return %[[F1]], %[[DIM]] : tensor<2x3xf32>, !torch.int
 func.func @non_tensor_args(%x: !torch.vtensor<[2,3],f32>, %dim: !torch.int, %alpha: !torch.float) -> (!torch.vtensor<[2,3],f32>, !torch.int) {
   %none = torch.constant.none
-  %0 = torch.aten.cumsum %x, %dim, %none : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
+  %0 = torch.aten.cumprod %x, %dim, %none : !torch.vtensor<[2,3],f32>, !torch.int, !torch.none -> !torch.vtensor<[2,3],f32>
   %1 = torch.aten.relu %0 : !torch.vtensor<[2,3],f32> -> !torch.vtensor<[2,3],f32>
   %2 = torch.aten.add.Tensor %1, %x, %alpha : !torch.vtensor<[2,3],f32>, !torch.vtensor<[2,3],f32>, !torch.float -> !torch.vtensor<[2,3],f32>
   return %2, %dim : !torch.vtensor<[2,3],f32>, !torch.int
