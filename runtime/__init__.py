@@ -3,7 +3,7 @@
 from .bundle import FORMAT, FORMAT_VERSION, Bundle, BundleError, BundleFile
 from .devices import DeviceError, available_drivers
 from .profiling import Profile, device_scales
-from .session import InputError, Session, TensorInfo, load
+from .session import ExecutionError, InputError, Session, TensorInfo, load
 
 __all__ = [
     "FORMAT",
@@ -12,6 +12,7 @@ __all__ = [
     "BundleError",
     "BundleFile",
     "DeviceError",
+    "ExecutionError",
     "InputError",
     "Profile",
     "Session",

@@ -29,6 +29,10 @@ class InputError(GimletError, ValueError):
     """The inputs given to Session.run do not match the model's signature."""
 
 
+class ExecutionError(GimletError, RuntimeError):
+    """A partition failed while it ran: a check compiled into the model failed, or the device did."""
+
+
 @dataclass(frozen=True)
 class TensorInfo:
     """A model input or output: name, shape (None for a dimension fixed only at run time) and dtype.
@@ -181,7 +185,13 @@ class Session:
         for partition in self._partitions:
             arguments = [self._move(values[name], where[name], partition, name, recorder) for name in partition.inputs]
             started = time.perf_counter()
-            result = partition.invoker(*arguments)
+            try:
+                result = partition.invoker(*arguments)
+            except RuntimeError as error:  # IREE reports a failed check or device error so
+                raise ExecutionError(
+                    f"{self.path}: partition {partition.name} failed on {partition.target} ({partition.driver}): "
+                    f"{_iree_message(error)}; the inputs break an assumption of the compiled model, or the device failed"
+                ) from None
             if recorder is not None:
                 recorder.partition_ran(partition, time.perf_counter() - started)
             results = result if isinstance(result, (list, tuple)) else [result]
@@ -288,9 +298,15 @@ class Session:
         return f"<gimlet.Session {self.path} inputs=({inputs}) outputs=({outputs}) placement={self.placement}>"
 
 
+def _iree_message(error: RuntimeError) -> str:
+    """IREE's message without its call-stack lines."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip() and not line.strip().startswith(("at ", "[ "))]
+    return lines[0].removeprefix("Error invoking function: ") if lines else type(error).__name__
+
+
 def load(path: str | os.PathLike, devices: Sequence[str] | None = None) -> Session:
     """Open a .gimlet bundle for running. `devices` restricts which targets or drivers may be used."""
     return Session(path, devices=devices)
 
 
-__all__ = ["DeviceError", "InputError", "Session", "TensorInfo", "load"]
+__all__ = ["DeviceError", "ExecutionError", "InputError", "Session", "TensorInfo", "load"]

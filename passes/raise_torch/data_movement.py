@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from iree.compiler import ir
 
@@ -116,6 +118,10 @@ class RaiseReshape(RaisePattern):
             raise NoMatch("reshape with dynamic dimensions")
         if value.type == result:
             return [value]
+        if math.prod(value.type.shape) != math.prod(result.shape):
+            # Seen from torch-mlir's NonMaxSuppression conversion, which assumes one batch: a
+            # squeeze of a dimension of 2 typed as if it were 1. Left to torch-mlir, it fails there.
+            raise NoMatch(f"the result type {result} does not hold the {value.type} operand's elements")
         return [Reshape.build(value, result.shape).result]
 
 

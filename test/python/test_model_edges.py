@@ -10,7 +10,8 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 from support import assert_close, compile_bundle_and_run, evaluator_outputs
 
-from gimlet.runtime import InputError
+import gimlet
+from gimlet.runtime import ExecutionError, InputError
 from gimlet.targets.cpu import CpuTarget
 
 N = helper.make_node
@@ -286,3 +287,20 @@ def test_float16_max_and_min_compile_for_the_cpu(tmp_path):
     _, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path)
     for name, expected in zip(("soft", "relu", "clipped"), evaluator_outputs(model, feeds)):
         np.testing.assert_allclose(outputs[name].astype(np.float32), expected.astype(np.float32), rtol=2e-3, atol=1e-3, err_msg=name)
+
+
+def test_failed_check_in_the_compiled_model_is_an_execution_error(tmp_path):
+    """torch-mlir's NonMaxSuppression compiles a check that score_threshold ≤ min(scores); inputs
+    that break it end in an ExecutionError naming the partition and the check, not IREE's raw
+    RuntimeError."""
+    model = _model([N("NonMaxSuppression", ["boxes", "scores", "max_out", "iou", "score_threshold"], ["selected"])],
+                   [_tensor("boxes", [1, 6, 4]), _tensor("scores", [1, 1, 6]), _tensor("max_out", [1], TensorProto.INT64),
+                    _tensor("iou", [1]), _tensor("score_threshold", [1])],
+                   [_tensor("selected", [2, 3], TensorProto.INT64)])
+    boxes = np.array([[[0.5, 0.5, 1.0, 1.0]] * 6], np.float32)
+    feeds = {"boxes": boxes, "scores": np.array([[[0.9, 0.75, 0.6, 0.95, 0.5, 0.3]]], np.float32),
+             "max_out": np.array([2], np.int64), "iou": np.array([0.5], np.float32), "score_threshold": np.array([0.4], np.float32)}
+    bundle = gimlet.compile(model, targets=["cpu"])
+    session = gimlet.load(bundle.save(tmp_path / "nms.gimlet"))
+    with pytest.raises(ExecutionError, match=r"partition p0 failed on cpu \(local-task\): .*score_threshold should be <= min\(scores\)"):
+        session.run(feeds)
