@@ -33,10 +33,10 @@ MAX_CUMPROD_LENGTH = 1024
 
 
 def rewrite_unsupported(model: onnx.ModelProto) -> int:
-    """Rewrite, in place, every main-graph QLinearMatMul and CumProd (along a constant axis);
-    returns how many nodes were rewritten."""
+    """Rewrite, in place, every main-graph QLinearMatMul, CumProd (along a constant axis) and
+    ceil-mode AveragePool that counts padding; returns how many nodes were rewritten."""
     graph = model.graph
-    if not any(node.op_type in ("QLinearMatMul", "CumProd") and node.domain in ("", "ai.onnx") for node in graph.node):
+    if not any(node.op_type in ("QLinearMatMul", "CumProd", "AveragePool") and node.domain in ("", "ai.onnx") for node in graph.node):
         return 0
     infos = {v.name: v for v in [*graph.input, *graph.value_info, *graph.output]}
     types = {name: info.type.tensor_type.elem_type for name, info in infos.items()}
@@ -52,6 +52,8 @@ def rewrite_unsupported(model: onnx.ModelProto) -> int:
                 replacement = _qlinear_matmul(node, output_type, graph, names)
         elif node.domain in ("", "ai.onnx") and node.op_type == "CumProd" and node.input[1] in constants:
             replacement = _cumprod(node, static_shape(infos.get(node.input[0])), int(constants[node.input[1]].reshape(-1)[0]), types, graph, names)
+        elif node.domain in ("", "ai.onnx") and node.op_type == "AveragePool":
+            replacement = _ceil_average_pool(node, static_shape(infos.get(node.input[0])), types, graph, names)
         nodes.extend(replacement if replacement is not None else [node])
         rewritten += replacement is not None
     del graph.node[:]
@@ -118,3 +120,47 @@ def _qlinear_matmul(node: onnx.NodeProto, output_type: int, graph: onnx.GraphPro
         helper.make_node("Cast", [clipped], [node.output[0]], to=output_type),
     ]
     return nodes
+
+
+def _ceil_average_pool(node, shape, types, graph, names) -> list[onnx.NodeProto] | None:
+    attributes = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+    if not attributes.get("ceil_mode") or not attributes.get("count_include_pad") or shape is None:
+        return None
+    if attributes.get("auto_pad", b"NOTSET") != b"NOTSET":
+        return None
+    kernel = list(attributes["kernel_shape"])
+    spatial = len(kernel)
+    strides = list(attributes.get("strides", [1] * spatial))
+    dilations = list(attributes.get("dilations", [1] * spatial))
+    pads = list(attributes.get("pads", [0] * 2 * spatial))
+    low, high = pads[:spatial], pads[spatial:]
+    reach, counts = [], []
+    for i in range(spatial):
+        size, span = shape[2 + i], dilations[i] * (kernel[i] - 1) + 1
+        out = -(-(size + low[i] + high[i] - span) // strides[i]) + 1
+        if (out - 1) * strides[i] >= size + low[i]:
+            out -= 1  # the last window must start inside the input or its low padding
+        reach.append((out - 1) * strides[i] + span - size - low[i])
+        starts = np.arange(out)[:, None] * strides[i] + np.arange(kernel[i])[None, :] * dilations[i]
+        counts.append((starts < size + low[i] + high[i]).sum(axis=1))
+    if all(r <= h for r, h in zip(reach, high)) or any(r < 0 for r in reach):
+        return None  # no window passes the padding (every convention agrees), or rows no window reads
+    counted = np.ones([len(c) for c in counts])
+    for i, count in enumerate(counts):
+        counted = counted * count.reshape([-1 if j == i else 1 for j in range(spatial)])
+    element_type = helper.tensor_dtype_to_np_dtype(types[node.input[0]])
+    rescale = names.constant(graph, (np.prod(kernel) / counted).astype(element_type))
+    pad_widths = names.constant(graph, np.array([0, 0, *low, 0, 0, *reach], dtype=np.int64))
+    padded, whole = names.fresh("padded"), names.fresh("whole_windows")
+    pool = onnx.NodeProto()
+    pool.CopyFrom(node)
+    pool.input[:] = [padded]
+    pool.output[:] = [whole]
+    kept = [a for a in pool.attribute if a.name not in ("ceil_mode", "pads")]
+    del pool.attribute[:]
+    pool.attribute.extend(kept)
+    return [
+        helper.make_node("Pad", [node.input[0], pad_widths], [padded], mode="constant"),
+        pool,
+        helper.make_node("Mul", [whole, rescale], [node.output[0]]),
+    ]

@@ -8,7 +8,7 @@ import numpy as np
 import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
-from support import assert_close, compile_bundle_and_run, evaluator_outputs
+from support import assert_close, compile_bundle_and_run, evaluator_outputs, reference_outputs
 
 import gimlet
 from gimlet.runtime import ExecutionError, InputError
@@ -304,3 +304,16 @@ def test_failed_check_in_the_compiled_model_is_an_execution_error(tmp_path):
     session = gimlet.load(bundle.save(tmp_path / "nms.gimlet"))
     with pytest.raises(ExecutionError, match=r"partition p0 failed on cpu \(local-task\): .*score_threshold should be <= min\(scores\)"):
         session.run(feeds)
+
+
+def test_ceil_mode_average_pool_counts_only_taps_inside_the_padding(tmp_path):
+    """Ceil mode pushes the last windows past the input; with count_include_pad they are divided by
+    the taps inside the (zero) padding only, as ONNX Runtime and the backend test data do (torch-mlir
+    divided by the whole window; onnx.reference mishandles dilated 2-d pools, so ONNX Runtime is the
+    reference here)."""
+    node = N("AveragePool", ["x"], ["y"], kernel_shape=[5, 5], strides=[3, 3], dilations=[2, 2], ceil_mode=1, count_include_pad=1)
+    model = _model([node], [_tensor("x", [1, 1, 16, 16])], [_tensor("y", [1, 1, 4, 4])], opset=19)
+    model.ir_version = 9
+    feeds = {"x": np.random.default_rng(7).standard_normal((1, 1, 16, 16)).astype(np.float32)}
+    _, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path)
+    assert_close(outputs["y"], reference_outputs(model, feeds)[0], name="y")

@@ -223,14 +223,12 @@ POOL = [
        attrs=dict(kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1], count_include_pad=0), ops="gimlet.pool"),
     op("avgpool2d_ceil_exclude_pad", "AveragePool", {"x": randn(1, 2, 8, 8)},
        attrs=dict(kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1], ceil_mode=1, count_include_pad=0), ops="gimlet.pool"),
-    # torch-mlir's ONNX import turns ceil_mode into extra high padding (here aten.avg_pool2d with padding
-    # [1, 1, 2, 2], ceil_mode false), which count_include_pad then counts: the windows that ceil mode
-    # adds divide by 9, not by the 6 taps inside the padded input that ONNX counts. The torch IR
-    # itself says 9 (torch-mlir's own lowering gives the same numbers), so no raise pattern can tell.
+    # torch-mlir's ONNX import turns ceil_mode into extra high padding (aten.avg_pool2d with padding
+    # [1, 1, 2, 2], ceil_mode false), which count_include_pad then counts: the windows ceil mode adds
+    # would divide by 9, not by the 6 taps inside the padded input that ONNX counts. gimlet rewrites
+    # such pools before import (compiler/onnx_rewrite.py): whole windows, rescaled per output.
     op("avgpool2d_ceil_include_pad", "AveragePool", {"x": randn(1, 2, 8, 8)},
-       attrs=dict(kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1], ceil_mode=1, count_include_pad=1), ops="gimlet.pool",
-       marks=pytest.mark.xfail(reason="torch-mlir import folds ceil_mode into padding that count_include_pad counts",
-                               strict=True)),
+       attrs=dict(kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1], ceil_mode=1, count_include_pad=1), ops="gimlet.pool"),
     op("avgpool2d_ceil_no_pads", "AveragePool", {"x": randn(1, 2, 6, 7)},
        attrs=dict(kernel_shape=[2, 2], strides=[2, 2], ceil_mode=1), ops="gimlet.pool"),
     op("avgpool2d_asym_pads_exclude_pad", "AveragePool", {"x": randn(1, 2, 6, 6)},
