@@ -28,15 +28,16 @@ from .onnx_fold import static_shape
 from .onnx_names import NameSource
 
 
+REWRITTEN = frozenset({"QLinearMatMul", "CumProd", "AveragePool", "Resize"})
 #: Longest axis CumProd is rewritten along.
 MAX_CUMPROD_LENGTH = 1024
 
 
 def rewrite_unsupported(model: onnx.ModelProto) -> int:
-    """Rewrite, in place, every main-graph QLinearMatMul, CumProd (along a constant axis) and
-    ceil-mode AveragePool that counts padding; returns how many nodes were rewritten."""
+    """Rewrite, in place, every main-graph QLinearMatMul, CumProd (along a constant axis), ceil-mode
+    AveragePool that counts padding and Resize with axes; returns how many nodes were rewritten."""
     graph = model.graph
-    if not any(node.op_type in ("QLinearMatMul", "CumProd", "AveragePool") and node.domain in ("", "ai.onnx") for node in graph.node):
+    if not any(node.op_type in REWRITTEN and node.domain in ("", "ai.onnx") for node in graph.node):
         return 0
     infos = {v.name: v for v in [*graph.input, *graph.value_info, *graph.output]}
     types = {name: info.type.tensor_type.elem_type for name, info in infos.items()}
@@ -54,6 +55,8 @@ def rewrite_unsupported(model: onnx.ModelProto) -> int:
             replacement = _cumprod(node, static_shape(infos.get(node.input[0])), int(constants[node.input[1]].reshape(-1)[0]), types, graph, names)
         elif node.domain in ("", "ai.onnx") and node.op_type == "AveragePool":
             replacement = _ceil_average_pool(node, static_shape(infos.get(node.input[0])), types, graph, names)
+        elif node.domain in ("", "ai.onnx") and node.op_type == "Resize":
+            replacement = _full_rank_resize(node, static_shape(infos.get(node.input[0])), graph, names)
         nodes.extend(replacement if replacement is not None else [node])
         rewritten += replacement is not None
     del graph.node[:]
@@ -164,3 +167,36 @@ def _ceil_average_pool(node, shape, types, graph, names) -> list[onnx.NodeProto]
         pool,
         helper.make_node("Mul", [whole, rescale], [node.output[0]]),
     ]
+
+
+def _full_rank_resize(node, shape, graph, names) -> list[onnx.NodeProto] | None:
+    attributes = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+    axes = attributes.get("axes")
+    if axes is None or shape is None or attributes.get("keep_aspect_ratio_policy", b"stretch") != b"stretch":
+        return None
+    rank = len(shape)
+    axes = [a % rank for a in axes]
+    inputs = list(node.input) + [""] * (4 - len(node.input))
+    if inputs[1]:
+        return None  # roi per axis (tf_crop_and_resize) has no torch-mlir conversion either way
+    nodes = []
+    for slot, fill, dtype in ((2, np.ones(1), np.float32), (3, np.array(shape), np.int64)):
+        if not inputs[slot]:
+            continue
+        # Concat(fill, given) then Gather: axis d takes the given value for it, else its fill.
+        source = names.constant(graph, fill.astype(dtype))
+        offset = len(fill)
+        picks = [offset + axes.index(d) if d in axes else (d if len(fill) > 1 else 0) for d in range(rank)]
+        joined, full = names.fresh("resize_values"), names.fresh("resize_full")
+        nodes += [
+            helper.make_node("Concat", [source, inputs[slot]], [joined], axis=0),
+            helper.make_node("Gather", [joined, names.constant(graph, np.array(picks, dtype=np.int64))], [full], axis=0),
+        ]
+        inputs[slot] = full
+    resize = onnx.NodeProto()
+    resize.CopyFrom(node)
+    resize.input[:] = inputs[: 4 if inputs[3] else 3]
+    kept = [a for a in resize.attribute if a.name != "axes"]
+    del resize.attribute[:]
+    resize.attribute.extend(kept)
+    return [*nodes, resize]

@@ -317,3 +317,17 @@ def test_ceil_mode_average_pool_counts_only_taps_inside_the_padding(tmp_path):
     feeds = {"x": np.random.default_rng(7).standard_normal((1, 1, 16, 16)).astype(np.float32)}
     _, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path)
     assert_close(outputs["y"], reference_outputs(model, feeds)[0], name="y")
+
+
+@pytest.mark.parametrize("given", ["scales", "sizes"])
+def test_resize_of_some_axes(given, tmp_path):
+    """Resize with `axes` [3, 2] (opset 18): torch-mlir converts only full-rank scales or sizes, which
+    gimlet builds at run time from the given values."""
+    value = np.array([3.0, 2.0], np.float32) if given == "scales" else np.array([6, 4], np.int64)
+    inputs = ["x", "", "values"] if given == "scales" else ["x", "", "", "values"]
+    model = _model([N("Resize", inputs, ["y"], axes=[3, 2], mode="nearest")],
+                   [_tensor("x", [1, 2, 2, 2]), _tensor("values", [2], TensorProto.FLOAT if given == "scales" else TensorProto.INT64)],
+                   [_tensor("y", [1, 2, 4, 6])], opset=19)
+    feeds = {"x": np.arange(8, dtype=np.float32).reshape(1, 2, 2, 2), "values": value}
+    _, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path)
+    np.testing.assert_array_equal(outputs["y"], evaluator_outputs(model, feeds)[0])
