@@ -20,7 +20,8 @@ from ..errors import CompilationError, GimletError
 from ..passes import PASSES, PassFailure
 from ..passes.coverage import Coverage, measure_coverage
 from ..passes.verify import verify_module
-from ..targets import Target
+from ..targets import Target, get_target, split_target_list
+from ..targets.devices import parse_devices
 from .context import new_context
 from .onnx_axes import AxesInput
 from .onnx_expand import expandable_op_types
@@ -97,8 +98,11 @@ def lower_model(
     """
     options = options or CompileOptions()
 
+    specs = [spec for text in options.targets for spec in split_target_list(text)]
+    layout = parse_devices(specs, get_target)[0].target.CONV_LAYOUT if specs else "nchw"
+
     def lower(imported: ImportedModel) -> LoweredModel:
-        coverage = run_passes(imported, UNPLACED_PIPELINE, options, progress)
+        coverage = run_passes(imported, UNPLACED_PIPELINE, options, progress, {"gimlet-lower-to-linalg": f"conv-layout={layout}"})
         return imported.lowered(_entry_name(imported.module), coverage)
 
     return import_and_lower(model, options, parameters, progress, lower)

@@ -102,7 +102,8 @@ def _place(imported: ImportedModel, options: CompileOptions, progress: Progress 
         for partition in partitions:
             partition.module = _own_module(module, partition_functions[partition.function])
     for partition in partitions:
-        run_passes(imported, PARTITION_PASSES, options, progress, module=partition.module, label=f" {partition.name}")
+        lowering = {"gimlet-lower-to-linalg": f"conv-layout={partition.device.target.CONV_LAYOUT}"}
+        run_passes(imported, PARTITION_PASSES, options, progress, lowering, module=partition.module, label=f" {partition.name}")
     return PlacedModel(imported, devices, profiles, partitions, transfers, summary, ops, coverage, aliases)
 
 

@@ -36,6 +36,9 @@ class Target:
     OPTIONS: ClassVar[dict[str, str]] = {}
     #: Names of the device profiles this target accepts; the first is the default.
     DEVICES: ClassVar[tuple[str, ...]] = ()
+    #: Layout 2-d convolutions are lowered in (`gimlet-lower-to-linalg conv-layout=`): "nchw", the
+    #: models' own, or "nhwc", where the target's code generator does better with channels innermost.
+    CONV_LAYOUT: ClassVar[str] = "nchw"
 
     options: dict[str, str] = field(default_factory=dict)
 

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from iree.compiler import ir, passmanager
 
 from ...dialects import is_gimlet, location_name
-from ..base import ModulePass, PassFailure, apply_patterns, register_pass
+from ..base import ModulePass, PassFailure, PassOptionError, apply_patterns, register_pass
 from . import contraction, data_movement, elementwise, normalization, reduction
 from .foreign import inline_foreign_ops
 
-PATTERNS = [
-    *contraction.PATTERNS,
-    *normalization.PATTERNS,
-    *reduction.PATTERNS,
-    *elementwise.PATTERNS,
-    *data_movement.PATTERNS,
-]
+#: Layouts 2-d convolutions may be lowered in (`conv-layout=`).
+CONV_LAYOUTS = ("nchw", "nhwc")
+
+
+def patterns(conv_layout: str = "nchw") -> list:
+    return [
+        *contraction.patterns(channels_last=conv_layout == "nhwc"),
+        *normalization.PATTERNS,
+        *reduction.PATTERNS,
+        *elementwise.PATTERNS,
+        *data_movement.PATTERNS,
+    ]
 
 #: torch-mlir's lowering of the torch ops that foreign regions held: its
 #: torch-backend-to-linalg-on-tensors-backend-pipeline without the final contract
@@ -78,20 +85,29 @@ def _check_static(module: ir.Module) -> None:
 
 
 @register_pass
+@dataclass
 class LowerToLinalg(ModulePass):
     """Lower every gimlet op to linalg-on-tensors (named ops where they exist, linalg.generic elsewhere).
 
     Composite ops (attention, softmax, normalisations) first decompose into
     simpler gimlet ops. gimlet.foreign bodies are inlined and lowered by
     torch-mlir's backend pipeline. The result compiles with iree-compile.
+    `conv-layout=nhwc` lowers 2-d convolutions channels-last (the target
+    chooses: `Target.CONV_LAYOUT`).
     """
 
     NAME = "gimlet-lower-to-linalg"
     DESCRIPTION = "Lower gimlet ops to linalg-on-tensors and foreign bodies through torch-mlir"
 
+    conv_layout: str = "nchw"
+
+    def __post_init__(self):
+        if self.conv_layout not in CONV_LAYOUTS:
+            raise PassOptionError(f"--{self.NAME}: conv-layout '{self.conv_layout}' is not one of {', '.join(CONV_LAYOUTS)}")
+
     def apply(self, module: ir.Module) -> None:
         _check_static(module)
-        apply_patterns(module, PATTERNS)
+        apply_patterns(module, patterns(self.conv_layout))
         left = []
 
         def visit(op):

@@ -78,10 +78,16 @@ class LowerConv(RewritePattern):
 
     Named ops where linalg has them (IREE's CPU and GPU paths know those
     best): conv_{1,2,3}d for one group, conv_2d_ngchw_gfchw for grouped and
-    depthwise 2-d; a linalg.generic for grouped 1-d and 3-d.
+    depthwise 2-d; a linalg.generic for grouped 1-d and 3-d. With
+    `channels_last`, 2-d convolutions of one group and depthwise ones run in
+    NHWC (conv_2d_nhwc_hwcf, depthwise_conv_2d_nhwc_hwc) between transposes,
+    which IREE cancels between consecutive convolutions.
     """
 
     ROOTS = (Conv.operation_name(),)
+
+    def __init__(self, channels_last: bool = False):
+        self.channels_last = channels_last
 
     def rewrite(self, operation):
         op = Conv(operation)
@@ -103,6 +109,11 @@ class LowerConv(RewritePattern):
         strides, dilations = op.strides, op.dilations
         filter = op.filter
         filters = filter.type.shape[0]
+        if self.channels_last and n == 2:
+            if groups == 1:
+                return self._channels_last(input, filter, result, strides, dilations, depthwise=False)
+            if groups == filters == input.type.shape[1]:
+                return self._channels_last(input, filter, result, strides, dilations, depthwise=True)
         init = _zero_init(result.shape, element)
         if groups == 1:
             named = {1: linalg.conv_1d_ncw_fcw, 2: linalg.conv_2d_nchw_fchw, 3: linalg.conv_3d_ncdhw_fcdhw}.get(n)
@@ -122,6 +133,22 @@ class LowerConv(RewritePattern):
         else:
             grouped = self._generic_grouped(grouped_input, grouped_filter, grouped_init, strides, dilations)
         return reshape(grouped, result.shape)
+
+    @staticmethod
+    def _channels_last(input, filter, result, strides, dilations, depthwise: bool) -> ir.Value:
+        """NCHW in and out, NHWC inside: filters [F, C, KH, KW] become [KH, KW, C, F], or [KH, KW, C]
+        for a depthwise one ([C, 1, KH, KW])."""
+        batch, channels, out_h, out_w = result.shape
+        nhwc = Transpose.build(input, [0, 2, 3, 1]).result
+        init = _zero_init([batch, out_h, out_w, channels], result.element_type)
+        if depthwise:
+            kh, kw = filter.type.shape[2:]
+            weights = Transpose.build(reshape(filter, [channels, kh, kw]), [1, 2, 0]).result
+            output = linalg.depthwise_conv_2d_nhwc_hwc(nhwc, weights, outs=[init], strides=strides, dilations=dilations)
+        else:
+            weights = Transpose.build(filter, [2, 3, 1, 0]).result
+            output = linalg.conv_2d_nhwc_hwcf(nhwc, weights, outs=[init], strides=strides, dilations=dilations)
+        return Transpose.build(output, [0, 3, 1, 2]).result
 
     @staticmethod
     def _generic_grouped(input, filter, init, strides, dilations) -> ir.Value:
@@ -177,4 +204,5 @@ class DecomposeAttention(RewritePattern):
         return [Matmul.build(probabilities, v).result]
 
 
-PATTERNS = [LowerMatmul(), LowerConv(), DecomposeAttention()]
+def patterns(channels_last: bool = False) -> list[RewritePattern]:
+    return [LowerMatmul(), LowerConv(channels_last), DecomposeAttention()]

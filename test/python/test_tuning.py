@@ -15,7 +15,7 @@ from gimlet.targets import get_target
 def test_default_strategy_follows_the_model_class():
     cpu = get_target("cpu")
     assert cpu.default_strategy({"gimlet.conv": 3, "gimlet.matmul": 1}) == "conv-data-tiling"
-    assert cpu.default_strategy({"gimlet.conv": 3, "gimlet.conv[grouped]": 1}) == "conv"
+    assert cpu.default_strategy({"gimlet.conv": 3, "gimlet.conv[grouped]": 1}) == "data-tiling"
     assert cpu.default_strategy({"gimlet.matmul": 8, "gimlet.softmax": 1}) == "data-tiling"
     assert cpu.default_strategy({"gimlet.elementwise": 2}) == "default"
     assert "--iree-global-opt-use-im2col-for-convs" in cpu.strategies()["conv"]
@@ -25,10 +25,10 @@ def test_default_strategy_follows_the_model_class():
 def test_bundle_records_the_strategy_and_its_flags(tmp_path):
     bundle = gimlet.compile(EXAMPLES / "cnn.onnx")
     module = bundle.manifest["partitions"][0]["modules"]["cpu"]
-    # The example has a depthwise (grouped) convolution: im2col, not convolution data tiling.
+    # The example has a depthwise (grouped) convolution: lowered channels-last, data tiling alone.
     assert "gimlet.conv[grouped]" in {row["op"] for row in bundle.manifest["placement"]["ops"]}
-    assert module["strategy"] == "conv"
-    assert "--iree-global-opt-use-im2col-for-convs" in module["flags"]
+    assert module["strategy"] == "data-tiling"
+    assert module["flags"][-1] == "--iree-opt-data-tiling"
     assert "tuning" not in module
 
 

@@ -1,0 +1,42 @@
+// RUN: gimlet-opt --gimlet-lower-to-linalg="conv-layout=nhwc" %s | FileCheck %s
+
+// gimlet-lower-to-linalg with conv-layout=nhwc (the CPU target's layout): 2-d
+// convolutions of one group and depthwise ones run channels-last between
+// transposes; other grouped and non-2-d convolutions keep the model's layout.
+
+// One group: input NCHW → NHWC, filter FCHW → HWCF, result NHWC → NCHW.
+// CHECK-LABEL: func.func @dense
+// CHECK-SAME: (%[[X:.*]]: tensor<1x3x8x8xf32>, %[[W:.*]]: tensor<4x3x3x3xf32>)
+// CHECK: %[[XT:.*]] = linalg.transpose ins(%[[X]] : tensor<1x3x8x8xf32>) outs(%{{.*}} : tensor<1x8x8x3xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[WT:.*]] = linalg.transpose ins(%[[W]] : tensor<4x3x3x3xf32>) outs(%{{.*}} : tensor<3x3x3x4xf32>) permutation = [2, 3, 1, 0]
+// CHECK: %[[C:.*]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[XT]], %[[WT]] : tensor<1x8x8x3xf32>, tensor<3x3x3x4xf32>) outs(%{{.*}} : tensor<1x6x6x4xf32>)
+// CHECK: %[[R:.*]] = linalg.transpose ins(%[[C]] : tensor<1x6x6x4xf32>) outs(%{{.*}} : tensor<1x4x6x6xf32>) permutation = [0, 3, 1, 2]
+// CHECK: return %[[R]]
+func.func @dense(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  %0 = "gimlet.conv"(%x, %w) {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return %0 : tensor<1x4x6x6xf32>
+}
+
+// Depthwise (groups = channels, one filter each), strided: the [C, 1, KH, KW]
+// filter becomes [KH, KW, C].
+// CHECK-LABEL: func.func @depthwise
+// CHECK: linalg.transpose ins(%{{.*}} : tensor<1x4x8x8xf32>) outs(%{{.*}} : tensor<1x8x8x4xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[F:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2], [3]] : tensor<4x1x3x3xf32> into tensor<4x3x3xf32>
+// CHECK: linalg.transpose ins(%[[F]] : tensor<4x3x3xf32>) outs(%{{.*}} : tensor<3x3x4xf32>) permutation = [1, 2, 0]
+// CHECK: linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%{{.*}}, %{{.*}} : tensor<1x8x8x4xf32>, tensor<3x3x4xf32>) outs(%{{.*}} : tensor<1x3x3x4xf32>)
+// CHECK: linalg.transpose ins(%{{.*}} : tensor<1x3x3x4xf32>) outs(%{{.*}} : tensor<1x4x3x3xf32>) permutation = [0, 3, 1, 2]
+func.func @depthwise(%x: tensor<1x4x8x8xf32>, %w: tensor<4x1x3x3xf32>) -> tensor<1x4x3x3xf32> {
+  %0 = "gimlet.conv"(%x, %w) {strides = array<i64: 2, 2>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 4 : i64} : (tensor<1x4x8x8xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x3x3xf32>
+  return %0 : tensor<1x4x3x3xf32>
+}
+
+// Two groups of two channels stay grouped NCHW; a 1-d convolution stays NCW.
+// CHECK-LABEL: func.func @grouped_and_1d
+// CHECK: linalg.conv_2d_ngchw_gfchw
+// CHECK: linalg.conv_1d_ncw_fcw
+// CHECK-NOT: linalg.transpose
+func.func @grouped_and_1d(%x: tensor<1x4x8x8xf32>, %w: tensor<4x2x3x3xf32>, %s: tensor<1x3x8xf32>, %v: tensor<2x3x3xf32>) -> (tensor<1x4x6x6xf32>, tensor<1x2x6xf32>) {
+  %0 = "gimlet.conv"(%x, %w) {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 2 : i64} : (tensor<1x4x8x8xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %1 = "gimlet.conv"(%s, %v) {strides = array<i64: 1>, padding = array<i64: 0, 0>, dilations = array<i64: 1>, groups = 1 : i64} : (tensor<1x3x8xf32>, tensor<2x3x3xf32>) -> tensor<1x2x6xf32>
+  return %0, %1 : tensor<1x4x6x6xf32>, tensor<1x2x6xf32>
+}
