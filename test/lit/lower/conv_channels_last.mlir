@@ -40,3 +40,16 @@ func.func @grouped_and_1d(%x: tensor<1x4x8x8xf32>, %w: tensor<4x2x3x3xf32>, %s: 
   %1 = "gimlet.conv"(%s, %v) {strides = array<i64: 1>, padding = array<i64: 0, 0>, dilations = array<i64: 1>, groups = 1 : i64} : (tensor<1x3x8xf32>, tensor<2x3x3xf32>) -> tensor<1x2x6xf32>
   return %0, %1 : tensor<1x4x6x6xf32>, tensor<1x2x6xf32>
 }
+
+// Padding is applied after the transpose, to the NHWC input: IREE cancels
+// transposes between convolutions only when no pad stands between them.
+// CHECK-LABEL: func.func @padded
+// CHECK-SAME: (%[[X:.*]]: tensor<1x3x8x8xf32>
+// CHECK: %[[XT:.*]] = linalg.transpose ins(%[[X]] : tensor<1x3x8x8xf32>) outs(%{{.*}} : tensor<1x8x8x3xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[P:.*]] = tensor.pad %[[XT]] low[0, 1, 2, 0] high[0, 1, 2, 0]
+// CHECK: } : tensor<1x8x8x3xf32> to tensor<1x10x12x3xf32>
+// CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[P]], %{{.*}} : tensor<1x10x12x3xf32>, tensor<3x3x3x4xf32>)
+func.func @padded(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x8x10xf32> {
+  %0 = "gimlet.conv"(%x, %w) {strides = array<i64: 1, 1>, padding = array<i64: 1, 2, 1, 2>, dilations = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x10xf32>
+  return %0 : tensor<1x4x8x10xf32>
+}
