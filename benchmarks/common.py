@@ -19,14 +19,20 @@ def median_time(run: Callable[[], object], iterations: int) -> float:
     return statistics.median(samples)
 
 
+#: Idle time before each engine's turn: thread pools that spin after their last call (PyTorch's
+#: OpenMP workers, ONNX Runtime's) would otherwise hold the cores the next engine needs.
+SETTLE_S = 0.3
+
+
 def interleaved(engines: dict[str, Callable[[], object]], rounds: int, iterations: int) -> dict[str, float]:
     """Each engine's median of per-round medians, the engines taking turns within every round
-    (another process holding a core then slows all of them alike), after one warm-up call each."""
-    for run in engines.values():
-        run()
+    (another process holding a core then slows all of them alike). Each turn starts after
+    SETTLE_S of idle time and one untimed call."""
     per_round: dict[str, list[float]] = {name: [] for name in engines}
     for _ in range(rounds):
         for name, run in engines.items():
+            time.sleep(SETTLE_S)
+            run()
             per_round[name].append(median_time(run, iterations))
     return {name: statistics.median(times) for name, times in per_round.items()}
 

@@ -5,8 +5,9 @@
 
 Prints a table of median latencies and ratios and writes it to
 benchmarks/results/cpu_latency.md. Rounds interleave the engines (PyTorch's
-OpenMP threads collapse when another process holds a core), and each
-engine's figure is the median over rounds of per-round medians. ResNet-18,
+OpenMP threads collapse when another process holds a core), each turn after
+a short idle pause (the previous engine's spinning threads would hold the
+cores), and each engine's figure is the median over rounds of per-round medians. ResNet-18,
 MobileNetV2 and all-MiniLM-L6-v2 (real weights) are built as the model suite
 builds them (test/models/zoo.py, no download); the BERT-style encoder is
 torch.nn.TransformerEncoder at sequence 128. The shipped
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-from common import cpu_name, median_time, publish
+from common import cpu_name, interleaved, publish
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "cpu_latency.md"
@@ -139,13 +139,7 @@ def measure(case: Case, threads: int, rounds: int, iterations: int, tune: bool) 
                 return case.torch_model(*torch_inputs)
 
         engines["pytorch"] = eager
-    for run in engines.values():  # warm up: first-run allocation, lazy initialisation
-        run()
-    per_round: dict[str, list[float]] = {name: [] for name in engines}
-    for _ in range(rounds):
-        for name, run in engines.items():
-            per_round[name].append(median_time(run, iterations))
-    results: dict[str, object] = {name: statistics.median(times) for name, times in per_round.items()}
+    results: dict[str, object] = dict(interleaved(engines, rounds, iterations))
     results.setdefault("pytorch", None)
     results["strategy"] = ", ".join(strategies)
     return results
