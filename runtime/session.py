@@ -301,7 +301,7 @@ class Session:
 def _iree_message(error: RuntimeError) -> str:
     """IREE's message without its call-stack lines."""
     lines = [line.strip() for line in str(error).splitlines() if line.strip() and not line.strip().startswith(("at ", "[ "))]
-    return lines[0].removeprefix("Error invoking function: ") if lines else type(error).__name__
+    return lines[0].removeprefix("Error invoking function: ").rstrip("; ") if lines else type(error).__name__
 
 
 def load(path: str | os.PathLike, devices: Sequence[str] | None = None) -> Session:
