@@ -184,25 +184,29 @@ def _choose(job: Job, weights: Path, cache: dict) -> None:
 
 def _build(job: Job, strategy: str, options: CompileOptions, placed: PlacedModel, retry_default: bool) -> tuple[str, bytes]:
     """(strategy used, module bytes). A strategy other than the default that iree-compile rejects
-    (IREE has bugs some flag sets trigger, e.g. data tiling on masked attention) is retried with
-    the default flags when `retry_default`, with a warning."""
+    (IREE has bugs and limits some flag sets hit, e.g. data tiling on masked attention) is retried,
+    when `retry_default`, with the target's fallback for it (`Target.fallback_strategy`): quietly
+    where that is another planned strategy, with a warning where it is the default flags."""
     name = f"{job.partition.name}.{job.key}" + (f".{strategy}" if len(job.candidates) > 1 else "")
     imported = placed.imported
 
     def build(flags_of: str) -> bytes:
         return compile_bytecode(job.source, job.target, options, imported.name, imported.temps, name, job.target.strategies()[flags_of])
 
-    try:
-        return strategy, build(strategy)
-    except CompilationError as error:
-        if not retry_default or strategy == DEFAULT_STRATEGY:
-            raise
-        warnings.warn(
-            f"gimlet: partition {job.partition.name} for {job.key}: strategy {strategy} failed to compile "
-            f"({str(error).splitlines()[0]}); using {DEFAULT_STRATEGY}",
-            stacklevel=2,
-        )
-    return DEFAULT_STRATEGY, build(DEFAULT_STRATEGY)
+    while True:
+        try:
+            return strategy, build(strategy)
+        except CompilationError as error:
+            if not retry_default or strategy == DEFAULT_STRATEGY:
+                raise
+            fallback = job.target.fallback_strategy(strategy)
+            if fallback == DEFAULT_STRATEGY:
+                warnings.warn(
+                    f"gimlet: partition {job.partition.name} for {job.key}: strategy {strategy} failed to compile "
+                    f"({str(error).splitlines()[0]}); using {DEFAULT_STRATEGY}",
+                    stacklevel=2,
+                )
+            strategy = fallback
 
 
 def _result(future, job: Job, strategy: str) -> tuple[str, bytes | None]:

@@ -57,6 +57,10 @@ class Target:
         """The strategy to use without tuning, from the gimlet ops (by name) a partition holds."""
         return DEFAULT_STRATEGY
 
+    def fallback_strategy(self, strategy: str) -> str:
+        """The strategy to compile with when iree-compile rejects `strategy`."""
+        return DEFAULT_STRATEGY
+
     def describe(self) -> str:
         rendered = ",".join(f"{k}={v}" for k, v in sorted(self.options.items()))
         return f"{self.NAME}:{rendered}" if rendered else self.NAME

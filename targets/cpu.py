@@ -25,12 +25,13 @@ class CpuTarget(Target):
         """Measured on this project's machine (AMD EPYC, 2 threads, ResNets and MiniLM vs ONNX Runtime):
         im2col takes convolution-heavy models from 4-6x ONNX Runtime's time to 1.5-2.4x, and with O3,
         data tiling and microkernels to about 1.4x; data tiling alone takes MiniLM from 0.91x to 0.68x,
-        where O3 needs a larger stack and then takes 2.7x longer; O3 takes nn.TransformerEncoder
-        exports from 3.8 to 2.9 ms (a tuning candidate, not a default). Data tiling the convolutions
+        where O3 needs a larger stack and then takes 2.7x longer. Data tiling the convolutions
         themselves (IREE's experimental conv encodings, mmt4d microkernels) beats im2col on dense
         convolutions (ResNet-18: 13.8 vs 17.4 ms). Depthwise models, lowered channels-last
         (CONV_LAYOUT), do best with data tiling alone (MobileNetV2: 3.1 ms, vs 5.2 with convolution
-        data tiling and 9.7 in NCHW with im2col). Per-model tables: benchmarks/results/cpu_strategies.md."""
+        data tiling and 9.7 in NCHW with im2col). Matmul and attention models default to O3 with data
+        tiling (the BERT-style encoder: 2.7 ms vs 4.6 with data tiling alone), falling back to data
+        tiling where O3 exceeds the stack limit (MiniLM). Per-model tables: benchmarks/results/cpu_strategies.md."""
         return {
             DEFAULT_STRATEGY: [],
             "data-tiling": ["--iree-opt-data-tiling"],
@@ -58,8 +59,13 @@ class CpuTarget(Target):
         if op_counts.get("gimlet.conv"):
             return "conv-data-tiling"
         if op_counts.get("gimlet.matmul") or op_counts.get("gimlet.attention"):
-            return "data-tiling"
+            return "o3-data-tiling"
         return DEFAULT_STRATEGY
+
+    def fallback_strategy(self, strategy: str) -> str:
+        # O3 fuses an embedding gather into its layer norm in MiniLM-style graphs, past IREE's
+        # 32 KiB stack limit for a dispatch (rejected in about 2 s); data tiling alone compiles.
+        return "data-tiling" if strategy == "o3-data-tiling" else DEFAULT_STRATEGY
 
     def compile_flags(self) -> list[str]:
         triple = self.options.get("triple")

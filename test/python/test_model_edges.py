@@ -4,6 +4,8 @@ ONNX conformance run (test/conformance)."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import onnx
 import pytest
@@ -99,6 +101,19 @@ def test_rejected_strategy_falls_back_to_the_default_flags(monkeypatch, tmp_path
     np.testing.assert_array_equal(outputs["y"], np.maximum(feeds["x"], 0))
     modules = bundle.manifest["partitions"][0]["modules"]
     assert [m["strategy"] for m in modules.values()] == ["default"]
+
+
+def test_rejected_strategy_falls_back_to_the_targets_planned_fallback(monkeypatch, tmp_path):
+    """O3 with data tiling, which IREE rejects on MiniLM-style graphs (stack limit), falls back to
+    data tiling quietly: the CPU target plans that fallback (`fallback_strategy`)."""
+    strategies = CpuTarget.strategies
+    monkeypatch.setattr(CpuTarget, "strategies", lambda self: {**strategies(self), "o3-data-tiling": ["--no-such-iree-flag"]})
+    model = _model([N("MatMul", ["x", "w"], ["y"])], [_tensor("x", [4, 8]), _tensor("w", [8, 3])], [_tensor("y", [4, 3])])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bundle, _, feeds, outputs = compile_bundle_and_run(model, tmp_path=tmp_path)
+    assert_close(outputs["y"], feeds["x"] @ feeds["w"])
+    assert [m["strategy"] for m in bundle.manifest["partitions"][0]["modules"].values()] == ["data-tiling"]
 
 
 def test_unsigned_integers_keep_their_sign(tmp_path):
