@@ -80,6 +80,11 @@ def compile(
             }
             for job in jobs:
                 job.built = dict(_result(futures[(id(job), strategy)], job, strategy) for strategy in job.candidates)
+                if job.key == job.partition.device.name and not any(job.built.values()):
+                    raise CompilationError(
+                        f"{placed.imported.name}: partition {job.partition.name}: no strategy compiled for {job.key} "
+                        f"({', '.join(job.candidates)}); the warnings above say why"
+                    )
         if options.tune:
             with progress.step("tune: measure each strategy on the devices here"):
                 for job in jobs:
@@ -88,7 +93,7 @@ def compile(
         members: dict[str, bytes] = {}
         modules_of: dict[str, dict] = {partition.name: {} for partition in placed.partitions}
         for job in jobs:
-            strategy = job.chosen or next(iter(job.built))
+            strategy = job.chosen or next((name for name, vmfb in job.built.items() if vmfb is not None), job.candidates[0])
             vmfb = job.built[strategy]
             if vmfb is None:
                 continue
@@ -211,13 +216,14 @@ def _build(job: Job, strategy: str, options: CompileOptions, placed: PlacedModel
 
 def _result(future, job: Job, strategy: str) -> tuple[str, bytes | None]:
     """(strategy, module bytes). Only the module a partition needs fails the compile: a fallback
-    module or a tuning candidate other than the default that fails is left out with a warning."""
+    module, or a tuning candidate (the default one too, where another builds), that fails is left
+    out with a warning."""
     try:
         return future.result()
     except CompilationError as error:
-        if job.key == job.partition.device.name and strategy == job.candidates[0]:
+        if job.key == job.partition.device.name and len(job.candidates) == 1:
             raise
-        what = f"strategy {strategy}" if strategy != job.candidates[0] else f"{job.key} fallback"
+        what = f"strategy {strategy}" if len(job.candidates) > 1 else f"{job.key} fallback"
         warnings.warn(f"gimlet: no {what} for partition {job.partition.name}: {error}", stacklevel=4)
         return strategy, None
 

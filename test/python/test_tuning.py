@@ -54,6 +54,22 @@ def test_tune_measures_every_strategy_and_caches_the_choice(tmp_path, monkeypatc
     np.testing.assert_allclose(first, second, rtol=1e-5, atol=1e-6)
 
 
+def test_tuning_survives_a_default_strategy_iree_rejects(tmp_path, monkeypatch):
+    """Under --tune the default candidate is one of several: where iree-compile rejects it (O3 on
+    MiniLM-style graphs), the others are measured and the fastest kept, with a warning."""
+    from gimlet.targets.cpu import CpuTarget
+
+    monkeypatch.setenv("GIMLET_TUNE_CACHE", str(tmp_path / "tuning.json"))
+    strategies = CpuTarget.strategies
+    monkeypatch.setattr(CpuTarget, "strategies", lambda self: {**strategies(self), "o3-data-tiling": ["--no-such-iree-flag"]})
+    with pytest.warns(UserWarning, match="no strategy o3-data-tiling for partition p0"):
+        bundle = gimlet.compile(EXAMPLES / "mlp.onnx", tune=True)
+    module = bundle.manifest["partitions"][0]["modules"]["cpu"]
+    assert module["tuning"]["o3-data-tiling"] is None and module["strategy"] != "o3-data-tiling"
+    x = np.random.default_rng(0).standard_normal((4, 64)).astype(np.float32)
+    assert gimlet.load(bundle.save(tmp_path / "m.gimlet")).run(x)["probabilities"].shape == (4, 10)
+
+
 def test_candidates_must_agree_with_the_default():
     baseline = [np.array([1.0, 2.0, 3.0], np.float32)]
     assert tuning.agree([np.array([1.0, 2.0, 3.0001], np.float32)], baseline)
