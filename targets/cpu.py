@@ -64,8 +64,10 @@ class CpuTarget(Target):
 
     def fallback_strategy(self, strategy: str) -> str:
         # O3 fuses an embedding gather into its layer norm in MiniLM-style graphs, past IREE's
-        # 32 KiB stack limit for a dispatch (rejected in about 2 s); data tiling alone compiles.
-        return "data-tiling" if strategy == "o3-data-tiling" else DEFAULT_STRATEGY
+        # 32 KiB stack limit for a dispatch (rejected in about 2 s); IREE's experimental convolution
+        # data tiling rejects some channels-last convolutions of inception_v2 ("write affecting
+        # operations on global resources"). Data tiling alone compiles both.
+        return "data-tiling" if strategy in ("o3-data-tiling", "conv-data-tiling") else DEFAULT_STRATEGY
 
     def compile_flags(self) -> list[str]:
         triple = self.options.get("triple")

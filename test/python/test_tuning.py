@@ -17,7 +17,7 @@ def test_default_strategy_follows_the_model_class():
     assert cpu.default_strategy({"gimlet.conv": 3, "gimlet.matmul": 1}) == "conv-data-tiling"
     assert cpu.default_strategy({"gimlet.conv": 3, "gimlet.conv[grouped]": 1}) == "data-tiling"
     assert cpu.default_strategy({"gimlet.matmul": 8, "gimlet.softmax": 1}) == "o3-data-tiling"
-    assert cpu.fallback_strategy("o3-data-tiling") == "data-tiling"
+    assert cpu.fallback_strategy("o3-data-tiling") == cpu.fallback_strategy("conv-data-tiling") == "data-tiling"
     assert cpu.fallback_strategy("data-tiling") == "default"
     assert cpu.default_strategy({"gimlet.elementwise": 2}) == "default"
     assert "--iree-global-opt-use-im2col-for-convs" in cpu.strategies()["conv"]
