@@ -24,10 +24,12 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+from ..dialects.contraction import window_output_size, window_tap_counts
 from .onnx_fold import static_shape
 from .onnx_names import NameSource
 
 
+#: The op types this module may rewrite.
 REWRITTEN = frozenset({"QLinearMatMul", "CumProd", "AveragePool", "Resize"})
 #: Longest axis CumProd is rewritten along.
 MAX_CUMPROD_LENGTH = 1024
@@ -42,26 +44,31 @@ def rewrite_unsupported(model: onnx.ModelProto) -> int:
     infos = {v.name: v for v in [*graph.input, *graph.value_info, *graph.output]}
     types = {name: info.type.tensor_type.elem_type for name, info in infos.items()}
     types.update({i.name: i.data_type for i in graph.initializer})
-    constants = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    initializers = {i.name: i for i in graph.initializer}
     names = NameSource(graph)
     nodes, rewritten = [], 0
     for node in graph.node:
         replacement = None
-        if node.domain in ("", "ai.onnx") and node.op_type == "QLinearMatMul":
-            output_type = types.get(node.output[0])
-            if output_type in (TensorProto.INT8, TensorProto.UINT8):
-                replacement = _qlinear_matmul(node, output_type, graph, names)
-        elif node.domain in ("", "ai.onnx") and node.op_type == "CumProd" and node.input[1] in constants:
-            replacement = _cumprod(node, static_shape(infos.get(node.input[0])), int(constants[node.input[1]].reshape(-1)[0]), types, graph, names)
-        elif node.domain in ("", "ai.onnx") and node.op_type == "AveragePool":
-            replacement = _ceil_average_pool(node, static_shape(infos.get(node.input[0])), types, graph, names)
-        elif node.domain in ("", "ai.onnx") and node.op_type == "Resize":
-            replacement = _full_rank_resize(node, static_shape(infos.get(node.input[0])), graph, names)
+        if node.domain in ("", "ai.onnx") and node.op_type in REWRITTEN:
+            replacement = _rewrite(node, static_shape(infos.get(node.input[0])), types, initializers, graph, names)
         nodes.extend(replacement if replacement is not None else [node])
         rewritten += replacement is not None
     del graph.node[:]
     graph.node.extend(nodes)
     return rewritten
+
+
+def _rewrite(node, shape, types, initializers, graph, names) -> list[onnx.NodeProto] | None:
+    """The nodes that replace `node` (an op of REWRITTEN whose input shape is `shape`), or None to keep it."""
+    if node.op_type == "QLinearMatMul":
+        output_type = types.get(node.output[0])
+        return _qlinear_matmul(node, output_type, graph, names) if output_type in (TensorProto.INT8, TensorProto.UINT8) else None
+    if node.op_type == "CumProd":
+        axis = initializers.get(node.input[1])
+        return None if axis is None else _cumprod(node, shape, int(numpy_helper.to_array(axis).reshape(-1)[0]), types, graph, names)
+    if node.op_type == "AveragePool":
+        return _ceil_average_pool(node, shape, types, graph, names)
+    return _full_rank_resize(node, shape, graph, names)
 
 
 def _cumprod(node, shape, axis, types, graph, names) -> list[onnx.NodeProto] | None:
@@ -139,13 +146,10 @@ def _ceil_average_pool(node, shape, types, graph, names) -> list[onnx.NodeProto]
     low, high = pads[:spatial], pads[spatial:]
     reach, counts = [], []
     for i in range(spatial):
-        size, span = shape[2 + i], dilations[i] * (kernel[i] - 1) + 1
-        out = -(-(size + low[i] + high[i] - span) // strides[i]) + 1
-        if (out - 1) * strides[i] >= size + low[i]:
-            out -= 1  # the last window must start inside the input or its low padding
-        reach.append((out - 1) * strides[i] + span - size - low[i])
-        starts = np.arange(out)[:, None] * strides[i] + np.arange(kernel[i])[None, :] * dilations[i]
-        counts.append((starts < size + low[i] + high[i]).sum(axis=1))
+        size = shape[2 + i]
+        out = window_output_size(size, kernel[i], strides[i], low[i], high[i], dilations[i], ceil_mode=True)
+        reach.append((out - 1) * strides[i] + dilations[i] * (kernel[i] - 1) + 1 - size - low[i])
+        counts.append(window_tap_counts(size, kernel[i], strides[i], low[i], high[i], dilations[i], out, include_pad=True))
     if all(r <= h for r, h in zip(reach, high)) or any(r < 0 for r in reach):
         return None  # no window passes the padding (every convention agrees), or rows no window reads
     counted = np.ones([len(c) for c in counts])

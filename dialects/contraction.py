@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
+import numpy as np
 from iree.compiler import ir
 
 from .base import (
@@ -35,6 +36,16 @@ def window_output_size(size: int, kernel: int, stride: int, low: int, high: int,
             out -= 1
         return out
     return span // stride + 1
+
+
+def window_tap_counts(size: int, kernel: int, stride: int, low: int, high: int, dilation: int, out: int, include_pad: bool):
+    """For each output position along one axis, how many window taps fall in the counted range."""
+    start_limit, end_limit = (-low, size + high) if include_pad else (0, size)
+    counts = []
+    for o in range(out):
+        taps = [o * stride - low + k * dilation for k in range(kernel)]
+        counts.append(sum(start_limit <= t < end_limit for t in taps))
+    return np.array(counts, dtype=np.float64)
 
 
 @register

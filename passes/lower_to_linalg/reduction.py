@@ -9,8 +9,9 @@ from iree.compiler import ir
 from iree.compiler.dialects import arith
 
 from ...dialects import Constant, Elementwise, Pad, Pool, Reduce, Slice, Softmax
+from ...dialects.contraction import window_tap_counts
 from ..base import RewritePattern
-from .builders import PARALLEL, REDUCTION, affine_map, dims, empty, filled, float_maximum, float_minimum, generic, highest, lowest
+from .builders import PARALLEL, REDUCTION, affine_map, dims, empty, filled, float_maximum, float_minimum, generic, highest, is_16bit_float, lowest
 
 _IDENTITY = {"sum": lambda t: 0, "prod": lambda t: 1, "max": lowest, "min": highest}
 
@@ -66,7 +67,7 @@ class DecomposeSoftmax(RewritePattern):
         op = Softmax(operation)
         x, axis = op.input, op.axis
         element = x.type.element_type
-        if element in (ir.F16Type.get(), ir.BF16Type.get()):
+        if is_16bit_float(element):
             wide = Elementwise.build("cast", [x], element_type=ir.F32Type.get()).result
             result = Softmax.build(wide, axis, log=op.log).result
             return [Elementwise.build("cast", [result], element_type=element).result]
@@ -77,16 +78,6 @@ class DecomposeSoftmax(RewritePattern):
         if op.log:
             return [Elementwise.build("sub", [shifted, Elementwise.build("log", [total]).result]).result]
         return [Elementwise.build("div", [exponentials, total]).result]
-
-
-def _window_counts(size: int, kernel: int, stride: int, low: int, high: int, dilation: int, out: int, include_pad: bool):
-    """For each output position along one axis, how many window taps fall in the counted range."""
-    start_limit, end_limit = (-low, size + high) if include_pad else (0, size)
-    counts = []
-    for o in range(out):
-        taps = [o * stride - low + k * dilation for k in range(kernel)]
-        counts.append(sum(start_limit <= t < end_limit for t in taps))
-    return np.array(counts, dtype=np.float64)
 
 
 class LowerPool(RewritePattern):
@@ -123,7 +114,7 @@ class LowerPool(RewritePattern):
         if op.kind == "avg":
             divisor = np.ones(out_spatial)
             for i in range(n):
-                counts = _window_counts(
+                counts = window_tap_counts(
                     in_spatial[i], kernel[i], strides[i], padding[i], padding[n + i], dilations[i], out_spatial[i], op.count_include_pad
                 )
                 shape = [1] * n
