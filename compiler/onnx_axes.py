@@ -75,7 +75,7 @@ def specialise_runtime_axes(model: onnx.ModelProto) -> tuple[dict[str, AxesInput
             if node.op_type in REDUCE_OPS:
                 rewritten = _specialise_reduction(node, graph, shapes, names, constraints)
             elif node.op_type in ("CumSum", "CumProd"):
-                rewritten = _specialise_cumsum(node, shapes, graph, names, constraints)
+                rewritten = _specialise_cumulative(node, graph, shapes, names, constraints)
         nodes.extend(rewritten if rewritten is not None else [node])
         rewritten_count += rewritten is not None
     if rewritten_count:
@@ -100,7 +100,7 @@ def _specialise_reduction(node, graph, shapes, names, constraints) -> list[onnx.
     return _select(node, rank, count, candidates, graph, names, constraints)
 
 
-def _specialise_cumsum(node, shapes, graph, names, constraints) -> list[onnx.NodeProto] | None:
+def _specialise_cumulative(node, graph, shapes, names, constraints) -> list[onnx.NodeProto] | None:
     """A cumulative op's axis (a 0-d or one-element input) may be any axis: the result has the input's shape."""
     data_shape, axis_shape = shapes.get(node.input[0]), shapes.get(node.input[1])
     if data_shape is None or axis_shape not in ([], [1]):

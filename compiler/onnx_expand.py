@@ -13,10 +13,11 @@ like any other model.
 
 from __future__ import annotations
 
-import itertools
-
 import onnx
 from onnx import defs
+
+from .onnx_names import NameSource
+
 
 def expand_functions(model: onnx.ModelProto, op_types: set[str]) -> int:
     """Replace, in place, every main-graph node whose op type is in `op_types` and whose schema has
@@ -24,7 +25,7 @@ def expand_functions(model: onnx.ModelProto, op_types: set[str]) -> int:
     graph = model.graph
     opsets = {o.domain or "": o.version for o in model.opset_import}
     types = _value_types(graph)
-    fresh_names = _fresh_prefixes(graph)
+    names = NameSource(graph)
     nodes, expanded = [], 0
     for node in graph.node:
         found = _function_body(node, opsets, types) if node.op_type in op_types else None
@@ -32,7 +33,7 @@ def expand_functions(model: onnx.ModelProto, op_types: set[str]) -> int:
             nodes.append(node)
             continue
         completed, body = found
-        nodes.extend(_inline(completed, body, next(fresh_names)))
+        nodes.extend(_inline(completed, body, names.prefix("expanded")))
         _merge_opsets(model, body)
         expanded += 1
     if expanded:
@@ -50,16 +51,6 @@ def expandable_op_types(model: onnx.ModelProto, node_names: set[str]) -> set[str
         for node in model.graph.node
         if node.name in node_names and _function_body(node, opsets, types) is not None
     }
-
-
-def _fresh_prefixes(graph: onnx.GraphProto):
-    """Prefixes for inlined bodies' internal values that no value in the graph starts with yet
-    (bodies inlined by an earlier round of expansion use the same internal names)."""
-    names = {name for node in graph.node for name in [*node.input, *node.output]}
-    for index in itertools.count():
-        prefix = f"__gimlet_expanded{index}_"
-        if not any(name.startswith(prefix) for name in names):
-            yield prefix
 
 
 def _value_types(graph: onnx.GraphProto) -> dict[str, onnx.TypeProto]:

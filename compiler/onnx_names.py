@@ -24,6 +24,15 @@ class NameSource:
                 self.taken.add(name)
                 return name
 
+    def prefix(self, stem: str) -> str:
+        """A prefix no name of the graph starts with: the internal values of an inlined function body
+        take it (bodies inlined by an earlier round use the same internal names)."""
+        while True:
+            candidate = f"__gimlet_{stem}{next(self.counter)}_"
+            if not any(name.startswith(candidate) for name in self.taken):
+                self.taken.add(candidate)
+                return candidate
+
     def constant(self, graph: onnx.GraphProto, array: np.ndarray) -> str:
         """A new initializer holding `array`; returns its name."""
         name = self.fresh("const")

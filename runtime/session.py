@@ -49,14 +49,15 @@ class TensorInfo:
 
     @classmethod
     def from_manifest(cls, entry: Mapping[str, Any]) -> "TensorInfo":
-        axes = entry.get("axes")
-        if axes is None:
-            return cls(entry["name"], tuple(entry["shape"]), np.dtype(entry["dtype"]))
-        allowed = tuple(tuple(a) for a in axes["allowed"])
-        return cls(entry["name"], tuple(entry["shape"]), np.dtype(entry["dtype"]), axes["rank"], allowed)
+        axes = entry.get("axes", {})
+        allowed = tuple(tuple(a) for a in axes.get("allowed", ()))
+        return cls(entry["name"], tuple(entry["shape"]), np.dtype(entry["dtype"]), axes.get("rank"), allowed)
 
     def axes_problem(self, array: np.ndarray) -> str | None:
-        """Why an axes value is not one the bundle was compiled for; None if it is one."""
+        """Why an axes value is not one the bundle was compiled for; None if it is one, or if this
+        input gives no axes."""
+        if self.axes_rank is None:
+            return None
         values = [int(v) for v in array.reshape(-1)]
         rank = self.axes_rank
         if any(not -rank <= v < rank for v in values):
@@ -262,7 +263,7 @@ class Session:
         shape_ok = array.ndim == len(info.shape) and all(d is None or d == s for d, s in zip(info.shape, array.shape))
         if not shape_ok:
             raise InputError(f"{self.path}: input '{info.name}' has shape {list(array.shape)}, expected {info}")
-        problem = info.axes_problem(array) if info.axes_rank is not None else None
+        problem = info.axes_problem(array)
         if problem:
             raise InputError(f"{self.path}: input '{info.name}' {problem}")
         # Keep 0-d arrays 0-d: np.ascontiguousarray would make them 1-d.

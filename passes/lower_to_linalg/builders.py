@@ -24,6 +24,11 @@ def scalar(value: float | int | bool, element_type: ir.Type) -> ir.Value:
     return arith.constant(element_type, ir.IntegerAttr.get(element_type, value if width > 1 else int(bool(value))))
 
 
+def is_16bit_float(element_type: ir.Type) -> bool:
+    """f16 or bf16: types gimlet computes some ops on in f32, for accuracy or to link."""
+    return element_type in (ir.F16Type.get(), ir.BF16Type.get())
+
+
 def _in_float32(operation: Callable[[ir.Value, ir.Value], ir.Value]) -> Callable[[ir.Value, ir.Value], ir.Value]:
     """`operation` on 16-bit floats computed in f32 and truncated back (exact for max and min).
 
@@ -33,7 +38,7 @@ def _in_float32(operation: Callable[[ir.Value, ir.Value], ir.Value]) -> Callable
     """
 
     def apply(a: ir.Value, b: ir.Value) -> ir.Value:
-        if a.type in (ir.F16Type.get(), ir.BF16Type.get()):
+        if is_16bit_float(a.type):
             f32 = ir.F32Type.get()
             return arith.truncf(a.type, operation(arith.extf(f32, a), arith.extf(f32, b)))
         return operation(a, b)

@@ -8,7 +8,7 @@ import numpy as np
 from iree.compiler import ir
 
 from ...dialects import Constant, Elementwise, Matmul, Pool, Reduce, Reshape, Softmax
-from ...dialects.base import is_float
+from ...dialects.base import is_float, normalize_axis
 from ..base import NoMatch
 from .pattern import RaisePattern, TorchOp, cast_to, scalar_tensor
 
@@ -203,9 +203,9 @@ class RaiseCumsum(RaisePattern):
         element_type = op.result_type().element_type
         input = cast_to(op.tensor(0), element_type)
         shape = list(input.type.shape)
-        axis = op.int(1) % max(len(shape), 1)
         if not shape:
             return [input]
+        axis = normalize_axis(op.int(1), len(shape))
         length = shape[axis]
         if length > MAX_CUMSUM_LENGTH:
             raise NoMatch(f"cumsum along an axis of {length} (> {MAX_CUMSUM_LENGTH}) elements")
