@@ -57,6 +57,12 @@ def test_parse_error_is_one_line_not_a_traceback():
     assert "Traceback" not in result.stderr
 
 
+def test_unknown_conv_layout_is_one_line_naming_the_choices():
+    result = gimlet_opt("--gimlet-lower-to-linalg=conv-layout=nchwc", "-", stdin=TORCH_RELU)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "conv-layout 'nchwc' is not one of nchw, nhwc" in result.stderr
+
+
 def test_missing_input_file(tmp_path):
     result = gimlet_opt("--gimlet-verify", str(tmp_path / "absent.mlir"))
     assert result.returncode == 1 and "No such file" in result.stderr
