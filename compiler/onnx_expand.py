@@ -16,7 +16,7 @@ from __future__ import annotations
 import onnx
 from onnx import defs
 
-from .onnx_names import NameSource
+from .onnx_names import NameSource, renamed_copy
 
 
 def expand_functions(model: onnx.ModelProto, op_types: set[str]) -> int:
@@ -88,8 +88,6 @@ def _function_body(
         body.ParseFromString(text)
     else:
         return None
-    if any(a.type in (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS) for n in body.node for a in n.attribute):
-        return None  # bodies with subgraphs (Range's Loop) would need their scopes renamed too
     return completed, body
 
 
@@ -107,35 +105,41 @@ def _with_default_attributes(node: onnx.NodeProto, schema: defs.OpSchema) -> onn
 
 def _inline(node: onnx.NodeProto, body: onnx.FunctionProto, prefix: str) -> list[onnx.NodeProto]:
     """The body's nodes, its formal inputs and outputs renamed to the node's, its internal values
-    given names unique in the graph, and attribute references resolved against the node (whose
-    defaults are filled in)."""
+    (those of its subgraphs too) given names unique in the graph, and attribute references resolved
+    against the node (whose defaults are filled in)."""
     renamed = dict(zip(body.input, node.input))
     renamed.update({formal: actual for formal, actual in zip(body.output, node.output) if actual})
     attributes = {a.name: a for a in node.attribute}
 
     def rename(name: str) -> str:
-        return renamed.get(name, prefix + name) if name else name
+        return renamed.get(name, prefix + name)
 
     inlined = []
     for inner in body.node:
-        copy = onnx.NodeProto()
-        copy.CopyFrom(inner)
+        copy = renamed_copy(inner, rename)
         copy.name = f"{node.name or node.op_type}/{inner.name or inner.op_type}"
-        copy.input[:] = [rename(n) for n in inner.input]
-        copy.output[:] = [rename(n) for n in inner.output]
-        resolved = []
-        for attribute in copy.attribute:
-            if not attribute.ref_attr_name:
-                resolved.append(attribute)
-            elif attribute.ref_attr_name in attributes:
-                value = onnx.AttributeProto()
-                value.CopyFrom(attributes[attribute.ref_attr_name])
-                value.name = attribute.name
-                resolved.append(value)
-        del copy.attribute[:]
-        copy.attribute.extend(resolved)
+        _resolve_references(copy, attributes)
         inlined.append(copy)
     return inlined
+
+
+def _resolve_references(node: onnx.NodeProto, attributes: dict[str, onnx.AttributeProto]) -> None:
+    """Replace, in place and inside subgraphs too, each attribute that refers to one of the calling
+    node's by that attribute's value; a reference to an attribute the node leaves unset is dropped."""
+    resolved = []
+    for attribute in node.attribute:
+        if not attribute.ref_attr_name:
+            for graph in [attribute.g] if attribute.type == onnx.AttributeProto.GRAPH else attribute.graphs:
+                for inner in graph.node:
+                    _resolve_references(inner, attributes)
+            resolved.append(attribute)
+        elif attribute.ref_attr_name in attributes:
+            value = onnx.AttributeProto()
+            value.CopyFrom(attributes[attribute.ref_attr_name])
+            value.name = attribute.name
+            resolved.append(value)
+    del node.attribute[:]
+    node.attribute.extend(resolved)
 
 
 def _merge_opsets(model: onnx.ModelProto, body: onnx.FunctionProto) -> None:

@@ -96,8 +96,20 @@ def _evaluate(node, known, infos, opsets) -> list[np.ndarray] | None:
 
 
 def _drop_unused_initializers(graph: onnx.GraphProto) -> None:
-    """Initializers only folded nodes read; those also declared as graph inputs stay (the signature)."""
-    used = {name for node in graph.node for name in node.input} | {v.name for v in [*graph.output, *graph.input]}
+    """Initializers only folded nodes read; those also declared as graph inputs stay (the signature),
+    and so do those a subgraph (a Scan or If body) reads from the outer scope."""
+    used = _names_read(graph) | {v.name for v in [*graph.output, *graph.input]}
     kept = [init for init in graph.initializer if init.name in used]
     del graph.initializer[:]
     graph.initializer.extend(kept)
+
+
+def _names_read(graph: onnx.GraphProto) -> set[str]:
+    names = set()
+    for node in graph.node:
+        names.update(node.input)
+        for attribute in node.attribute:
+            subgraphs = [attribute.g] if attribute.type == onnx.AttributeProto.GRAPH else attribute.graphs
+            for subgraph in subgraphs:
+                names |= _names_read(subgraph) | {v.name for v in subgraph.output}
+    return names

@@ -23,6 +23,7 @@ from iree.compiler import ir
 from ..dialects import location_name
 from ..errors import ModelImportError
 from .onnx_axes import AxesInput, specialise_runtime_axes
+from .onnx_control import simplify_control_flow
 from .onnx_expand import expand_functions
 from .onnx_fold import fold_constants
 from .onnx_rewrite import rewrite_unsupported
@@ -172,11 +173,12 @@ def _name_unnamed_nodes(graph: onnx.GraphProto) -> None:
 
 
 def _infer_and_fold(proto: onnx.ModelProto, name: str, check: bool = True) -> onnx.ModelProto:
-    """Shape inference, alternating with constant folding until nothing folds, then (with `check`)
-    a check that every value has a type."""
+    """Shape inference, alternating with constant folding and the unrolling of control flow whose
+    course that settles until nothing changes, then (with `check`) a check that every value has a type."""
     proto = _infer_shapes(proto, name)
     for _ in range(MAX_FOLDING_ROUNDS):
         proto, folded = fold_constants(proto)
+        folded += simplify_control_flow(proto)
         if not folded:
             break
         proto = _infer_shapes(proto, name)

@@ -38,3 +38,30 @@ class NameSource:
         name = self.fresh("const")
         graph.initializer.append(numpy_helper.from_array(array, name))
         return name
+
+
+def renamed_copy(node: onnx.NodeProto, rename) -> onnx.NodeProto:
+    """A copy of `node` with every value name it uses or defines, inside its subgraphs too, passed
+    through `rename` (empty names, which mark absent optional values, stay empty)."""
+    copy = onnx.NodeProto()
+    copy.CopyFrom(node)
+    _rename_node(copy, rename)
+    return copy
+
+
+def _rename_node(node: onnx.NodeProto, rename) -> None:
+    node.input[:] = [rename(name) if name else name for name in node.input]
+    node.output[:] = [rename(name) if name else name for name in node.output]
+    for attribute in node.attribute:
+        if attribute.type == onnx.AttributeProto.GRAPH:
+            _rename_graph(attribute.g, rename)
+        elif attribute.type == onnx.AttributeProto.GRAPHS:
+            for graph in attribute.graphs:
+                _rename_graph(graph, rename)
+
+
+def _rename_graph(graph: onnx.GraphProto, rename) -> None:
+    for value in [*graph.input, *graph.output, *graph.value_info, *graph.initializer]:
+        value.name = rename(value.name)
+    for node in graph.node:
+        _rename_node(node, rename)

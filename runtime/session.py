@@ -29,6 +29,11 @@ class InputError(GimletError, ValueError):
     """The inputs given to Session.run do not match the model's signature."""
 
 
+#: What IREE's Python binding raises when an invocation fails: it maps the status code to an exception
+#: type (OUT_OF_RANGE → IndexError, INVALID_ARGUMENT → ValueError, most others → RuntimeError).
+IREE_RUN_ERRORS = (RuntimeError, IndexError, ValueError)
+
+
 class ExecutionError(GimletError, RuntimeError):
     """A partition failed while it ran: a check compiled into the model failed, or the device did."""
 
@@ -188,7 +193,7 @@ class Session:
             started = time.perf_counter()
             try:
                 result = partition.invoker(*arguments)
-            except RuntimeError as error:  # IREE reports a failed check or device error so
+            except IREE_RUN_ERRORS as error:  # a failed check or a device error (by its status code)
                 raise ExecutionError(
                     f"{self.path}: partition {partition.name} failed on {partition.target} ({partition.driver}): "
                     f"{_iree_message(error)}; the inputs break an assumption of the compiled model, or the device failed"
@@ -299,7 +304,7 @@ class Session:
         return f"<gimlet.Session {self.path} inputs=({inputs}) outputs=({outputs}) placement={self.placement}>"
 
 
-def _iree_message(error: RuntimeError) -> str:
+def _iree_message(error: Exception) -> str:
     """IREE's message without its call-stack lines."""
     lines = [line.strip() for line in str(error).splitlines() if line.strip() and not line.strip().startswith(("at ", "[ "))]
     return lines[0].removeprefix("Error invoking function: ").rstrip("; ") if lines else type(error).__name__

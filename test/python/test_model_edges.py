@@ -346,3 +346,86 @@ def test_resize_of_some_axes(given, tmp_path):
     feeds = {"x": np.arange(8, dtype=np.float32).reshape(1, 2, 2, 2), "values": value}
     _, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path)
     np.testing.assert_array_equal(outputs["y"], evaluator_outputs(model, feeds)[0])
+
+
+def _scan_model():
+    """A Scan with a running-sum state, one input scanned backwards along axis 1, the other forwards,
+    a second output stacked along axis 1 in reverse, and a body that reads an outer-scope constant."""
+    body = helper.make_graph(
+        [N("Add", ["sum_in", "a_t"], ["sum_out"]),
+         N("Mul", ["sum_out", "b_t"], ["scaled"]),
+         N("Add", ["scaled", "offset"], ["shifted"])],
+        "body",
+        [_tensor("sum_in", [2]), _tensor("a_t", [2]), _tensor("b_t", [2])],
+        [_tensor("sum_out", [2]), _tensor("scaled", [2]), _tensor("shifted", [2])],
+    )
+    scan = N("Scan", ["init", "a", "b"], ["final", "scaled_all", "shifted_all"], num_scan_inputs=2, body=body,
+             scan_input_axes=[1, 0], scan_input_directions=[1, 0], scan_output_axes=[0, 1], scan_output_directions=[0, 1])
+    return _model(
+        [N("Constant", [], ["offset"], value=numpy_helper.from_array(np.array([0.5, -1.0], np.float32))), scan],
+        [_tensor("init", [2]), _tensor("a", [2, 5]), _tensor("b", [5, 2])],
+        [_tensor("final", [2]), _tensor("scaled_all", [5, 2]), _tensor("shifted_all", [2, 5])],
+    )
+
+
+def test_scan_of_static_length_is_unrolled_and_matches_the_reference(tmp_path):
+    """A Scan whose length the shapes fix becomes straight-line ops (no loop is left for torch-mlir),
+    with input and output axes and directions honoured and outer-scope values still read."""
+    from gimlet.compiler.onnx_import import load_model, prepare_model
+
+    model = _scan_model()
+    prepared = prepare_model(load_model(model)).proto
+    assert not [n for n in prepared.graph.node if n.op_type == "Scan"]
+    _, _, feeds, outputs = compile_bundle_and_run(model, tmp_path=tmp_path)
+    for name, expected in zip(outputs, reference_outputs(model, feeds)):  # onnx.reference scans forwards only
+        assert_close(outputs[name], expected, name=name)
+
+
+def test_if_with_a_condition_known_from_shapes_is_inlined(tmp_path):
+    """An If on the rank of an input (as AffineGrid's body has) takes its branch at compile time; the
+    branch's own initializer comes along."""
+    from gimlet.compiler.onnx_import import load_model, prepare_model
+
+    then_branch = helper.make_graph([N("Mul", ["x", "two"], ["doubled"])], "then", [], [_tensor("doubled", [2, 3])],
+                                    initializer=[numpy_helper.from_array(np.array(2.0, np.float32), "two")])
+    else_branch = helper.make_graph([N("Neg", ["x"], ["negated"])], "else", [], [_tensor("negated", [2, 3])])
+    model = _model(
+        [N("Size", ["x"], ["count"]),
+         N("Constant", [], ["six"], value=numpy_helper.from_array(np.array(6, np.int64))),
+         N("Equal", ["count", "six"], ["is_six"]),
+         N("If", ["is_six"], ["y"], then_branch=then_branch, else_branch=else_branch)],
+        [_tensor("x", [2, 3])], [_tensor("y", [2, 3])],
+    )
+    prepared = prepare_model(load_model(model)).proto
+    assert [n.op_type for n in prepared.graph.node] == ["Mul", "Identity"]
+    _, _, feeds, outputs = compile_bundle_and_run(model, tmp_path=tmp_path)
+    assert_close(outputs["y"], 2 * feeds["x"])
+
+
+def test_function_op_whose_body_holds_a_scan_is_expanded_and_unrolled(tmp_path):
+    """LinearAttention (opset 27) has no torch-mlir conversion; its body is a Scan over the sequence
+    whose subgraph reads the body's own values, so the expansion renames inside the subgraph too."""
+    model = _model(
+        [N("LinearAttention", ["q", "k", "v"], ["y", "state"], q_num_heads=2, kv_num_heads=2, update_rule="linear")],
+        [_tensor("q", [1, 3, 8]), _tensor("k", [1, 3, 8]), _tensor("v", [1, 3, 8])],
+        [_tensor("y", [1, 3, 8]), _tensor("state", [1, 2, 4, 4])],
+        opset=27,
+    )
+    _, _, feeds, outputs = compile_bundle_and_run(model, tmp_path=tmp_path)
+    for name, expected in zip(outputs, reference_outputs(model, feeds)):
+        assert_close(outputs[name], expected, name=name)
+
+
+def test_iree_out_of_range_while_running_is_an_execution_error(tmp_path, monkeypatch):
+    """IREE raises IndexError for OUT_OF_RANGE (and ValueError for INVALID_ARGUMENT), not only
+    RuntimeError; those too reach the user as ExecutionError naming the partition."""
+    model = _model([N("Relu", ["x"], ["y"])], [_tensor("x", [2])], [_tensor("y", [2])])
+    bundle, session, feeds, _ = compile_bundle_and_run(model, tmp_path=tmp_path)
+    partition = session._partitions[0]
+
+    def out_of_range(*arguments):
+        raise IndexError("Error invoking function: c/runtime/src/iree/hal/buffer.c:437: OUT_OF_RANGE; attempted to access")
+
+    monkeypatch.setattr(partition, "invoker", out_of_range)
+    with pytest.raises(ExecutionError, match=r"partition p0 failed on cpu \(local-task\): c/runtime/src/iree/hal/buffer.c:437: OUT_OF_RANGE"):
+        session.run(feeds)
