@@ -22,6 +22,7 @@ from iree.compiler import ir
 
 from ..dialects import location_name
 from ..errors import ModelImportError
+from ..passes.raise_torch import RAISED_ONNX_OPS
 from .onnx_axes import AxesInput, specialise_runtime_axes
 from .onnx_control import simplify_control_flow
 from .onnx_expand import expand_functions
@@ -342,13 +343,15 @@ def _describe_diagnostics(model: LoadedModel, report: dict) -> str:
 
 
 def _unconverted_ops(module: ir.Module) -> list[tuple[str, str]]:
-    """(node name, ONNX op type) of every op the importer left as torch.operator (no conversion)."""
+    """(node name, ONNX op type) of every op the importer left as torch.operator (no conversion),
+    except those gimlet's raise pass converts itself."""
     unconverted: list[tuple[str, str]] = []
 
     def visit(op):
         if op.name == "torch.operator":
-            onnx_name = ir.StringAttr(op.attributes["name"]).value
-            unconverted.append((location_name(op.location), onnx_name.removeprefix("onnx.")))
+            op_type = ir.StringAttr(op.attributes["name"]).value.removeprefix("onnx.")
+            if op_type not in RAISED_ONNX_OPS:
+                unconverted.append((location_name(op.location), op_type))
         return ir.WalkResult.ADVANCE
 
     module.operation.walk(visit)

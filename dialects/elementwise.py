@@ -7,7 +7,7 @@ from typing import Sequence
 
 from iree.compiler import ir
 
-from .base import Op, Work, broadcast_shapes, dtype_name, f64, is_float, is_integer, num_elements, register, string
+from .base import Op, Work, broadcast_shapes, dtype_name, element_bits, f64, is_float, is_integer, num_elements, register, string
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,8 @@ _FNS = [
     Fn("not", 1, 1, "logic"),
     Fn("where", 3, 1, "select"),
     Fn("cast", 1, 1, "cast"),
+    # The same bits read as another type of the same width (ONNX BitCast): no arithmetic.
+    Fn("bitcast", 1, 0, "cast"),
 ]
 
 FUNCTIONS: dict[str, Fn] = {fn.name: fn for fn in _FNS}
@@ -153,6 +155,8 @@ class Elementwise(Op):
             raise self.fail(f"fn '{name}' takes floating-point operands, got {elements[0]}")
         if fn.kind == "cast" and not all(is_float(e) or is_integer(e) for e in (elements[0], self.result_type.element_type)):
             raise self.fail(f"cast converts between integer and floating-point types, not {elements[0]} to {self.result_type.element_type}")
+        if name == "bitcast" and element_bits(elements[0]) != element_bits(self.result_type.element_type):
+            raise self.fail(f"bitcast keeps the bit width, and {elements[0]} and {self.result_type.element_type} differ in it")
         shape = broadcast_shapes(*[v.type.shape for v in operands])
         if shape is None:
             raise self.fail(f"operand shapes {[list(v.type.shape) for v in operands]} do not broadcast")

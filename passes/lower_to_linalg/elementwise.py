@@ -180,6 +180,9 @@ class LowerElementwise(RewritePattern):
                 return arith.select(*args)
             if op.fn == "cast":
                 return convert(args[0], result_type.element_type)
+            if op.fn == "bitcast":
+                same = args[0].type == result_type.element_type
+                return args[0] if same else arith.bitcast(result_type.element_type, args[0])
             a = args[0]
             b = args[1] if len(args) > 1 else None
             if isinstance(a.type, ir.FloatType):

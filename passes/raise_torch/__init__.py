@@ -7,6 +7,7 @@ from iree.compiler import ir
 from ..base import ModulePass, apply_patterns, functions, register_pass
 from . import contraction, data_movement, elementwise, normalization, reduction
 from .boundary import clean_up, convert_signature
+from .elementwise import RAISED_ONNX_OPS
 from .outline_foreign import outline_foreign_ops
 
 PATTERNS = [

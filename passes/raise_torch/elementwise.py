@@ -6,7 +6,7 @@ import numpy as np
 from iree.compiler import ir
 
 from ...dialects import FUNCTIONS, Constant, Elementwise
-from ...dialects.base import is_float
+from ...dialects.base import element_bits, is_float
 from ..base import NoMatch
 from .pattern import RaisePattern, TorchOp, cast_to, scalar_tensor
 
@@ -288,7 +288,30 @@ class RaiseCast(RaisePattern):
         return [cast_to(op.tensor(0), op.result_type().element_type)]
 
 
+class RaiseOnnxBitCast(RaisePattern):
+    """ONNX BitCast, which torch-mlir leaves as `torch.operator "onnx.BitCast"`: the result type
+    gives the target type, of the same width (ONNX stores a bool in a byte, so bool to an 8-bit
+    integer is the 0/1 conversion)."""
+
+    ROOTS = ("torch.operator",)
+    SIGN_AGNOSTIC = True
+
+    def raise_op(self, op: TorchOp):
+        if ir.StringAttr(op.operation.attributes["name"]).value != "onnx.BitCast":
+            raise NoMatch("not onnx.BitCast")
+        source, target = op.tensor(0), op.result_type().element_type
+        if element_bits(source.type.element_type) == 1 and isinstance(target, ir.IntegerType) and target.width == 8:
+            return [cast_to(source, target)]
+        if element_bits(source.type.element_type) != element_bits(target):
+            raise NoMatch(f"BitCast from {source.type.element_type} to {target} changes the bit width")
+        return [Elementwise.build("bitcast", [source], element_type=target).result]
+
+
+#: ONNX ops without a torch-mlir conversion that gimlet raises from the `torch.operator` the importer leaves.
+RAISED_ONNX_OPS = frozenset({"BitCast"})
+
 PATTERNS = [
+    RaiseOnnxBitCast(),
     RaiseUnary(),
     RaiseGelu(),
     RaiseBinary(),

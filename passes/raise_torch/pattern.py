@@ -104,6 +104,8 @@ class RaisePattern(RewritePattern):
     """
 
     ROOTS: ClassVar[tuple[str, ...]]
+    #: The gimlet op only moves bits, so signless integers cannot change its meaning.
+    SIGN_AGNOSTIC: ClassVar[bool] = False
 
     def raise_op(self, op: TorchOp) -> Sequence[ir.Value | None]:
         raise NotImplementedError
@@ -114,7 +116,7 @@ class RaisePattern(RewritePattern):
             if builtin is not None and not is_static(builtin.shape):
                 # gimlet's lowering needs static shapes; torch-mlir lowers dynamic ones.
                 raise NoMatch(f"dynamic shape {value.type}")
-            if is_unsigned_vtensor(value.type):
+            if is_unsigned_vtensor(value.type) and not self.SIGN_AGNOSTIC:
                 # gimlet's integers are signless and its lowering treats them as signed (sitofp,
                 # divsi, maxsi): unsigned values would be silently wrong. torch-mlir keeps the sign.
                 raise NoMatch(f"unsigned integers {value.type}")

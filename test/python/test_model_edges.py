@@ -429,3 +429,18 @@ def test_iree_out_of_range_while_running_is_an_execution_error(tmp_path, monkeyp
     monkeypatch.setattr(partition, "invoker", out_of_range)
     with pytest.raises(ExecutionError, match=r"partition p0 failed on cpu \(local-task\): c/runtime/src/iree/hal/buffer.c:437: OUT_OF_RANGE"):
         session.run(feeds)
+
+
+@pytest.mark.parametrize(
+    "source, target",
+    [(np.float32, np.int32), (np.int64, np.float64), (np.uint16, np.int16), (np.int8, np.uint8)],
+)
+def test_bitcast_reads_the_same_bits_as_numpy_view(tmp_path, source, target):
+    """BitCast (opset 26) has no torch-mlir conversion; gimlet raises it itself, unsigned types too."""
+    to = helper.np_dtype_to_tensor_dtype(np.dtype(target))
+    model = _model([N("BitCast", ["x"], ["y"], to=to)],
+                   [_tensor("x", [2, 3], helper.np_dtype_to_tensor_dtype(np.dtype(source)))], [_tensor("y", [2, 3], to)], opset=26)
+    x = (np.arange(6).reshape(2, 3) * 37 - 90).astype(source)
+    _, _, _, outputs = compile_bundle_and_run(model, {"x": x}, tmp_path=tmp_path)
+    assert outputs["y"].dtype == target
+    np.testing.assert_array_equal(outputs["y"], x.view(target))

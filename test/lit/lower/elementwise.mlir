@@ -176,6 +176,20 @@ func.func @casts(%x: tensor<4xf32>, %b: tensor<4xi1>, %i: tensor<4xi32>) -> (ten
   return %0, %1, %2, %3, %4, %5 : tensor<4xi32>, tensor<4xf32>, tensor<4xi1>, tensor<4xf16>, tensor<4xi32>, tensor<4xi64>
 }
 
+// bitcast reads the same bits as another type: arith.bitcast, or nothing at all between signless
+// integers of one width (int8 to uint8): the operand itself is returned.
+// CHECK-LABEL: func.func @bitcasts
+// CHECK-SAME: %[[B:[a-z0-9]+]]: tensor<4xi8>)
+// CHECK: arith.bitcast %{{.*}} : f32 to i32
+// CHECK: arith.bitcast %{{.*}} : i64 to f64
+// CHECK: return %{{.*}}, %{{.*}}, %[[B]] :
+func.func @bitcasts(%x: tensor<4xf32>, %i: tensor<4xi64>, %b: tensor<4xi8>) -> (tensor<4xi32>, tensor<4xf64>, tensor<4xi8>) {
+  %0 = "gimlet.elementwise"(%x) {fn = "bitcast"} : (tensor<4xf32>) -> tensor<4xi32>
+  %1 = "gimlet.elementwise"(%i) {fn = "bitcast"} : (tensor<4xi64>) -> tensor<4xf64>
+  %2 = "gimlet.elementwise"(%b) {fn = "bitcast"} : (tensor<4xi8>) -> tensor<4xi8>
+  return %0, %1, %2 : tensor<4xi32>, tensor<4xf64>, tensor<4xi8>
+}
+
 // Unary and binary float functions map to their math and arith ops one to one.
 // CHECK-LABEL: func.func @float_functions
 // CHECK: math.powf %{{.*}}, %{{.*}} : f32

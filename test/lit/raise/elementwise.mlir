@@ -368,3 +368,18 @@ func.func @tril_bool(%x: !torch.vtensor<[3,3],i1>) -> !torch.vtensor<[3,3],i1> {
   %0 = torch.aten.tril %x, %int-1 : !torch.vtensor<[3,3],i1>, !torch.int -> !torch.vtensor<[3,3],i1>
   return %0 : !torch.vtensor<[3,3],i1>
 }
+
+// ONNX BitCast has no torch-mlir conversion and reaches gimlet as torch.operator "onnx.BitCast";
+// the result type names the target, unsigned included (bits are moved, not interpreted), and bool
+// to uint8 is the 0/1 conversion (ONNX stores a bool in a byte).
+// CHECK-LABEL: func.func @onnx_bitcast
+// CHECK: "gimlet.elementwise"(%{{.*}}) {fn = "bitcast"} : (tensor<3xf32>) -> tensor<3xi32>
+// CHECK: "gimlet.elementwise"(%{{.*}}) {fn = "bitcast"} : (tensor<3xi16>) -> tensor<3xi16>
+// CHECK: "gimlet.elementwise"(%{{.*}}) {fn = "cast"} : (tensor<3xi1>) -> tensor<3xi8>
+// CHECK-NOT: torch.operator
+func.func @onnx_bitcast(%x: !torch.vtensor<[3],f32>, %u: !torch.vtensor<[3],ui16>, %b: !torch.vtensor<[3],i1>) -> (!torch.vtensor<[3],si32>, !torch.vtensor<[3],si16>, !torch.vtensor<[3],ui8>) {
+  %0 = torch.operator "onnx.BitCast"(%x) {torch.onnx.to = 6 : si64} : (!torch.vtensor<[3],f32>) -> !torch.vtensor<[3],si32>
+  %1 = torch.operator "onnx.BitCast"(%u) {torch.onnx.to = 5 : si64} : (!torch.vtensor<[3],ui16>) -> !torch.vtensor<[3],si16>
+  %2 = torch.operator "onnx.BitCast"(%b) {torch.onnx.to = 2 : si64} : (!torch.vtensor<[3],i1>) -> !torch.vtensor<[3],ui8>
+  return %0, %1, %2 : !torch.vtensor<[3],si32>, !torch.vtensor<[3],si16>, !torch.vtensor<[3],ui8>
+}

@@ -21,7 +21,7 @@ func.func @f(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
 // -----
 
 // elementwise with an unknown fn.
-// CHECK: error: 'gimlet.elementwise' op at {{.*}}: unknown fn 'swish'; known: abs, add, and, cast, ceil, clamp, cos, div, eq, erf, exp, floor, ge, gelu, gt, le, leaky_relu, log, lt, max, min, mul, ne, neg, not, or, pow, reciprocal, relu, rsqrt, sigmoid, silu, sin, sqrt, sub, tanh, where, xor
+// CHECK: error: 'gimlet.elementwise' op at {{.*}}: unknown fn 'swish'; known: abs, add, and, bitcast, cast, ceil, clamp, cos, div, eq, erf, exp, floor, ge, gelu, gt, le, leaky_relu, log, lt, max, min, mul, ne, neg, not, or, pow, reciprocal, relu, rsqrt, sigmoid, silu, sin, sqrt, sub, tanh, where, xor
 func.func @f(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   %0 = "gimlet.elementwise"(%x) {fn = "swish"} : (tensor<2x3xf32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
@@ -286,4 +286,13 @@ func.func @f(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
 func.func @f(%c: tensor<2x3xi1>, %x: tensor<2x3xf32>) -> tensor<2x3xi1> {
   %0 = "gimlet.elementwise"(%c, %x, %x) {fn = "where"} : (tensor<2x3xi1>, tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xi1>
   return %0 : tensor<2x3xi1>
+}
+
+// -----
+
+// bitcast between types of different widths.
+// CHECK: error: 'gimlet.elementwise' op at {{.*}}: bitcast keeps the bit width, and f32 and i16 differ in it
+func.func @f(%x: tensor<4xf32>) -> tensor<4xi16> {
+  %0 = "gimlet.elementwise"(%x) {fn = "bitcast"} : (tensor<4xf32>) -> tensor<4xi16>
+  return %0 : tensor<4xi16>
 }
