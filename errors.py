@@ -11,7 +11,12 @@ class GimletError(Exception):
 
 
 class ModelImportError(GimletError):
-    """The model could not be read or turned into torch IR."""
+    """The model could not be read or turned into torch IR; `nodes` names the model's nodes the
+    conversion to torch failed at, where it did."""
+
+    def __init__(self, message: str, nodes: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.nodes = nodes
 
 
 class CompilationError(GimletError):

@@ -25,7 +25,7 @@ from ..errors import ModelImportError
 from ..passes.raise_torch import RAISED_ONNX_OPS
 from .onnx_axes import AxesInput, specialise_runtime_axes
 from .onnx_control import simplify_control_flow
-from .onnx_expand import expand_functions
+from .onnx_expand import expand_functions, expandable_op_types
 from .onnx_fold import fold_constants
 from .onnx_rewrite import rewrite_unsupported
 
@@ -257,18 +257,28 @@ def import_model(
     With `parameters`, large initializers are written to that IREE parameter
     archive (.irpa) and the module refers to them by name instead of
     holding them; the file exists afterwards only if the model had any.
-    Ops torch-mlir leaves unconverted are replaced by their ONNX function
-    bodies where their schema has one (`onnx_expand`), and the model is
-    imported again.
+    Ops torch-mlir leaves unconverted, or fails to convert, are replaced by
+    their ONNX function bodies where their schema has one (`onnx_expand`),
+    and the model is imported again.
     """
-    for _ in range(MAX_EXPANSION_ROUNDS):
-        module = _import_once(model, context, parameters, parameter_min_bytes)
-        unconverted = _unconverted_ops(module)
-        if not unconverted:
-            break
-        model, expanded = expand_ops(model, {op_type for _, op_type in unconverted})
-        if not expanded:
-            break
+    rounds = 0
+    while True:
+        try:
+            module = _import_once(model, context, parameters, parameter_min_bytes)
+        except ModelImportError as error:  # the conversion failed at nodes: their bodies may convert
+            if rounds == MAX_EXPANSION_ROUNDS:
+                raise
+            model, expanded = expand_ops(model, expandable_op_types(model.proto, set(error.nodes)))
+            if not expanded:
+                raise
+        else:
+            unconverted = _unconverted_ops(module)
+            if not unconverted or rounds == MAX_EXPANSION_ROUNDS:
+                break
+            model, expanded = expand_ops(model, {op_type for _, op_type in unconverted})
+            if not expanded:
+                break
+        rounds += 1
     if temps is not None:
         (temps / "00-torch.mlir").write_text(module.operation.get_asm(large_elements_limit=16))
     if unconverted:
@@ -319,7 +329,8 @@ def _import_once(model: LoadedModel, context: ir.Context, parameters: Path | Non
 def _worker_error(model: LoadedModel, completed: subprocess.CompletedProcess, error_path: Path) -> ModelImportError:
     if error_path.exists():
         report = json.loads(error_path.read_text())
-        return ModelImportError(_describe_diagnostics(model, report))
+        nodes = tuple(d["node"] for d in report.get("diagnostics", []) if d.get("node"))
+        return ModelImportError(_describe_diagnostics(model, report), nodes)
     if completed.returncode < 0:
         op_types = sorted({n.op_type for n in model.proto.graph.node})
         return ModelImportError(

@@ -444,3 +444,16 @@ def test_bitcast_reads_the_same_bits_as_numpy_view(tmp_path, source, target):
     _, _, _, outputs = compile_bundle_and_run(model, {"x": x}, tmp_path=tmp_path)
     assert outputs["y"].dtype == target
     np.testing.assert_array_equal(outputs["y"], x.view(target))
+
+
+def test_op_whose_torch_conversion_fails_imports_as_its_function_body(tmp_path):
+    """torch-mlir has a RotaryEmbedding conversion, but it fails without position_ids (the caches
+    are then per batch and position); the failure names the node, and gimlet imports its body."""
+    model = _model(
+        [N("RotaryEmbedding", ["x", "cos", "sin"], ["y"])],
+        [_tensor("x", [2, 4, 3, 8]), _tensor("cos", [2, 3, 4]), _tensor("sin", [2, 3, 4])],
+        [_tensor("y", [2, 4, 3, 8])],
+        opset=23,
+    )
+    _, _, feeds, outputs = compile_bundle_and_run(model, tmp_path=tmp_path)
+    assert_close(outputs["y"], reference_outputs(model, feeds)[0])
