@@ -190,8 +190,16 @@ def _slice_bounds(size: int, start, end, step: int) -> tuple[int, int]:
     return start, end
 
 
+def _reversed_slice_indices(size: int, start: int, end: int, step: int) -> np.ndarray:
+    """The indices a negative-step slice takes, by ONNX's clamping: torch has no negative steps,
+    but torch-mlir's ONNX Slice conversion passes them on in slice.Tensor with ONNX's meaning."""
+    start = min(max(start + size if start < 0 else start, 0), size - 1)
+    end = min(max(end + size if end < 0 else end, -1), size - 1)
+    return np.arange(start, end, step, dtype=np.int64)
+
+
 class RaiseSlice(RaisePattern):
-    """slice.Tensor, narrow and select.int along one dimension."""
+    """slice.Tensor, narrow and select.int along one dimension (a negative step is a gather)."""
 
     ROOTS = ("torch.aten.slice.Tensor", "torch.aten.narrow", "torch.aten.select.int")
 
@@ -206,6 +214,11 @@ class RaiseSlice(RaisePattern):
         step = 1
         if op.name == "torch.aten.slice.Tensor":
             step = op.int(4)
+            if step < 0:
+                indices = _reversed_slice_indices(size, op.int(2), op.int(3), step)
+                if [*shape[:dim], len(indices), *shape[dim + 1 :]] != list(op.result_type().shape):
+                    raise NoMatch(f"negative-step slice takes {len(indices)} elements, its result type says otherwise")
+                return [Gather.build(value, Constant.from_numpy(indices).result, dim).result]
             start, end = _slice_bounds(size, op.constant(2), op.constant(3), step)
         elif op.name == "torch.aten.narrow":
             start = op.int(2) % size if op.int(2) < 0 else op.int(2)

@@ -457,3 +457,14 @@ def test_op_whose_torch_conversion_fails_imports_as_its_function_body(tmp_path):
     )
     _, _, feeds, outputs = compile_bundle_and_run(model, tmp_path=tmp_path)
     assert_close(outputs["y"], reference_outputs(model, feeds)[0])
+
+
+def test_slice_with_constant_negative_steps_matches_numpy(tmp_path):
+    """torch-mlir passes ONNX's negative steps on in slice.Tensor, and its own lowering of them failed
+    in iree-compile ("expected offsets to be non-negative"); gimlet gathers the indices instead."""
+    constants = {"starts": [20, 10, 4], "ends": [0, -1000, 1], "axes": [0, 1, 2], "steps": [-1, -3, -2]}
+    model = _model([N("Slice", ["x", "starts", "ends", "axes", "steps"], ["y"])],
+                   [_tensor("x", [20, 10, 5])], [_tensor("y", [19, 4, 2])],
+                   initializers=[numpy_helper.from_array(np.array(v, np.int64), k) for k, v in constants.items()])
+    _, _, feeds, outputs = compile_bundle_and_run(model, tmp_path=tmp_path)
+    np.testing.assert_array_equal(outputs["y"], feeds["x"][20:0:-1, 10::-3, 4:1:-2])

@@ -189,6 +189,27 @@ func.func @slices(%x: !torch.vtensor<[10,6],f32>) -> (!torch.vtensor<[3,6],f32>,
   return %0, %1, %2, %3 : !torch.vtensor<[3,6],f32>, !torch.vtensor<[10,4],f32>, !torch.vtensor<[5,6],f32>, !torch.vtensor<[8,6],f32>
 }
 
+// A negative step (which only torch-mlir's ONNX Slice conversion emits) has ONNX's meaning: the
+// start clamps to size - 1 (20 → 9), the end to -1 (-100 → -1), and the taken indices are gathered.
+// CHECK-LABEL: func.func @negative_step_slices
+// CHECK-SAME: (%[[X:.*]]: tensor<10x6xf32>)
+// CHECK: %[[I0:.*]] = "gimlet.constant"() {value = dense<[9, 6, 3, 0]> : tensor<4xi64>}
+// CHECK: "gimlet.gather"(%[[X]], %[[I0]]) {axis = 0 : i64}
+// CHECK: %[[I1:.*]] = "gimlet.constant"() {value = dense<[4, 3, 2]> : tensor<3xi64>}
+// CHECK: "gimlet.gather"(%[[X]], %[[I1]]) {axis = 1 : i64}
+func.func @negative_step_slices(%x: !torch.vtensor<[10,6],f32>) -> (!torch.vtensor<[4,6],f32>, !torch.vtensor<[10,3],f32>) {
+  %int0 = torch.constant.int 0
+  %int1 = torch.constant.int 1
+  %int20 = torch.constant.int 20
+  %int-100 = torch.constant.int -100
+  %int-3 = torch.constant.int -3
+  %int-2 = torch.constant.int -2
+  %int-1 = torch.constant.int -1
+  %0 = torch.aten.slice.Tensor %x, %int0, %int20, %int-100, %int-3 : !torch.vtensor<[10,6],f32>, !torch.int, !torch.int, !torch.int, !torch.int -> !torch.vtensor<[4,6],f32>
+  %1 = torch.aten.slice.Tensor %x, %int1, %int-2, %int1, %int-1 : !torch.vtensor<[10,6],f32>, !torch.int, !torch.int, !torch.int, !torch.int -> !torch.vtensor<[10,3],f32>
+  return %0, %1 : !torch.vtensor<[4,6],f32>, !torch.vtensor<[10,3],f32>
+}
+
 // select.int (index -1 → 4) is a one-wide slice then a reshape dropping the
 // dim; narrow(dim 0, start 1, length 2) is a slice.
 // CHECK-LABEL: func.func @select_narrow
