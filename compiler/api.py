@@ -282,6 +282,7 @@ def _manifest(placed: PlacedModel, partitions: list[dict], has_weights: bool) ->
         "model": {"name": imported.title, "source": imported.name},
         "inputs": [spec.to_dict() for spec in imported.inputs],
         "outputs": [_output_entry(spec, placed.output_aliases) for spec in imported.outputs],
+        **({"checks": imported.checks} if imported.checks else {}),
         "parameters": {"member": WEIGHTS_MEMBER, "scope": PARAMETER_SCOPE} if has_weights else None,
         "partitions": partitions,
         "placement": {

@@ -6,7 +6,7 @@ import io
 import shlex
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence, TypeVar
 
@@ -140,6 +140,7 @@ class ImportedModel:
     outputs: list[TensorSpec]
     step: int = 0  # index of the next intermediate file kept
     onnx_model: onnx.ModelProto | None = None  # the prepared model, for ONNX models
+    checks: list[dict] = field(default_factory=list)  # of input values, before running (manifest `checks`)
 
     def lowered(self, entry: str, coverage: Coverage) -> LoweredModel:
         return LoweredModel(self.name, self.context, self.module, entry, self.inputs, self.outputs, coverage, self.temps)
@@ -182,6 +183,7 @@ def import_step(
         _specs(loaded.proto.graph.input, initializers, loaded.axes_inputs),
         _specs(loaded.proto.graph.output),
         onnx_model=loaded.proto,
+        checks=[check.to_dict() for check in loaded.slice_checks],
     )
 
 

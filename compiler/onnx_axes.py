@@ -93,7 +93,7 @@ def _specialise_reduction(node, graph, shapes, names, constraints) -> list[onnx.
     rank, count = len(data_shape), axes_shape[0]
     if count == 0:  # always empty: the node means what it means without the input
         return [_with_axes(node, None, node.output[0], graph, names)]
-    out_shape = _declared_shape(node.output[0], graph, shapes)
+    out_shape = declared_shape(node.output[0], graph, shapes)
     if out_shape is None:
         return None
     candidates = [axes for axes in itertools.combinations(range(rank), count) if _reduced(data_shape, axes, keepdims) == out_shape]
@@ -119,7 +119,7 @@ def _select(node, rank, count, candidates, graph, names, constraints, scalar=Fal
     constraints[axes_name] = AxesInput(rank, tuple(candidates))
     if len(candidates) == 1:
         return [_with_axes(node, candidates[0], node.output[0], graph, names, scalar)]
-    nodes, key = _axes_key(axes_name, rank, count, graph, names)
+    nodes, key = axes_key(axes_name, rank, count, graph, names)
     results = []
     for axes in candidates:
         output = names.fresh("specialised")
@@ -128,7 +128,7 @@ def _select(node, rank, count, candidates, graph, names, constraints, scalar=Fal
     chosen = results[-1]
     for axes, result in zip(reversed(candidates[:-1]), reversed(results[:-1])):
         matches = names.fresh("matches")
-        code = names.constant(graph, np.array(_encode(axes, count), dtype=np.int64))
+        code = names.constant(graph, np.array(encode_axes(axes, count), dtype=np.int64))
         nodes.append(helper.make_node("Equal", [key, code], [matches]))
         selected = node.output[0] if result == results[0] else names.fresh("selected")
         nodes.append(helper.make_node("Where", [matches, result, chosen], [selected]))
@@ -147,7 +147,7 @@ def _with_axes(node, axes, output, graph, names, scalar=False) -> onnx.NodeProto
     return copy
 
 
-def _axes_key(axes_name, rank, count, graph, names) -> tuple[list[onnx.NodeProto], str]:
+def axes_key(axes_name, rank, count, graph, names) -> tuple[list[onnx.NodeProto], str]:
     """Nodes computing one integer that tells the axis sets apart: Σ_d hits(d)·(count+1)^d, with
     hits(d) how many of the (normalised) axes are d."""
     as_list, wide, negative, wrapped, normalised, column, hits, hit_counts, counts, weighted, key = (
@@ -177,7 +177,7 @@ def _axes_key(axes_name, rank, count, graph, names) -> tuple[list[onnx.NodeProto
     return nodes, key
 
 
-def _encode(axes: tuple[int, ...], count: int) -> int:
+def encode_axes(axes: tuple[int, ...], count: int) -> int:
     return sum((count + 1) ** d for d in axes)
 
 
@@ -187,7 +187,7 @@ def _reduced(shape: list[int], axes: tuple[int, ...], keepdims: int) -> list[int
     return [size for d, size in enumerate(shape) if d not in axes]
 
 
-def _declared_shape(value: str, graph: onnx.GraphProto, shapes: dict) -> list[int] | None:
+def declared_shape(value: str, graph: onnx.GraphProto, shapes: dict) -> list[int] | None:
     """The value's static shape: inferred or declared, else the declared shape of the graph output it
     reaches through shape-preserving ops only."""
     if shapes.get(value) is not None:
@@ -195,7 +195,7 @@ def _declared_shape(value: str, graph: onnx.GraphProto, shapes: dict) -> list[in
     consumers = [n for n in graph.node if value in n.input]
     for consumer in consumers:
         if consumer.op_type in SHAPE_PRESERVING and consumer.input[0] == value:
-            shape = _declared_shape(consumer.output[0], graph, shapes)
+            shape = declared_shape(consumer.output[0], graph, shapes)
             if shape is not None:
                 return shape
     return None

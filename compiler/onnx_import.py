@@ -14,7 +14,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import onnx
@@ -23,11 +23,13 @@ from iree.compiler import ir
 from ..dialects import location_name
 from ..errors import ModelImportError
 from ..passes.raise_torch import RAISED_ONNX_OPS
+from ..runtime.checks import SliceCheck
 from .onnx_axes import AxesInput, specialise_runtime_axes
 from .onnx_control import simplify_control_flow
 from .onnx_expand import expand_functions, expandable_op_types
 from .onnx_fold import fold_constants
 from .onnx_rewrite import rewrite_unsupported
+from .onnx_slices import specialise_runtime_slices
 
 #: Opset the ONNX importer handles best; older models are upgraded to it.
 TARGET_OPSET = 17
@@ -72,12 +74,14 @@ def torch_backend_pipeline() -> str:
 
 @dataclass
 class LoadedModel:
-    """An ONNX model with the name it is reported under (its path, or '<model>'), and the inputs
-    that give reductions their axes (compiled for the axis sets the model's shapes allow)."""
+    """An ONNX model with the name it is reported under (its path, or '<model>'), the inputs that
+    give reductions their axes (compiled for the axis sets the model's shapes allow), and the checks
+    the runtime makes of Slice bounds given as inputs."""
 
     proto: onnx.ModelProto
     name: str
     axes_inputs: dict[str, AxesInput] = field(default_factory=dict)
+    slice_checks: list[SliceCheck] = field(default_factory=list)
 
 
 def load_model(source: str | os.PathLike | bytes | onnx.ModelProto) -> LoadedModel:
@@ -126,7 +130,8 @@ def default_opset(model: onnx.ModelProto) -> int:
 
 def prepare_model(model: LoadedModel, input_shapes: dict[str, list[int]] | None = None) -> LoadedModel:
     """Fix input shapes, upgrade old opsets, infer shapes, fold shape arithmetic, compile reductions
-    whose axes are inputs for the axes that fit, rewrite or expand the ops torch-mlir converts
+    whose axes are inputs for the axes that fit and Slices whose bounds are inputs for the declared
+    shape, rewrite or expand the ops torch-mlir converts
     wrongly, and check every tensor has a type."""
     proto = onnx.ModelProto()
     proto.CopyFrom(model.proto)
@@ -153,11 +158,12 @@ def prepare_model(model: LoadedModel, input_shapes: dict[str, list[int]] | None 
     _name_unnamed_nodes(proto.graph)
     proto = _infer_and_fold(proto, model.name, check=False)
     axes_inputs, rewritten = specialise_runtime_axes(proto)
-    rewritten += rewrite_unsupported(proto)
+    slice_checks, sliced = specialise_runtime_slices(proto)
+    rewritten += sliced + rewrite_unsupported(proto)
     if rewritten:
         proto = _infer_and_fold(proto, model.name, check=False)
     _check_types_known(proto, model.name)
-    prepared, _ = expand_ops(LoadedModel(proto, model.name, axes_inputs), CONVERTED_WRONGLY)
+    prepared, _ = expand_ops(LoadedModel(proto, model.name, axes_inputs, slice_checks), CONVERTED_WRONGLY)
     return prepared
 
 
@@ -304,7 +310,7 @@ def expand_ops(model: LoadedModel, op_types: set[str]) -> tuple[LoadedModel, int
         count = expand_functions(expanded, op_types)
         if not count:
             break
-        model = LoadedModel(_infer_and_fold(expanded, model.name), model.name, model.axes_inputs)
+        model = replace(model, proto=_infer_and_fold(expanded, model.name))
         total += count
     return model, total
 

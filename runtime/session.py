@@ -20,6 +20,7 @@ import numpy as np
 
 from ..errors import GimletError
 from .bundle import BundleError, BundleFile
+from .checks import SliceCheck
 from .devices import DeviceError, try_open
 from .profiling import Profile
 from .transfers import HOST_DRIVERS, to_device, to_host
@@ -103,6 +104,10 @@ class Session:
         self.inputs = [TensorInfo.from_manifest(e) for e in manifest["inputs"]]
         self.outputs = [TensorInfo.from_manifest(e) for e in manifest["outputs"]]
         self._output_tensors = {e["name"]: e.get("tensor", e["name"]) for e in manifest["outputs"]}
+        unknown = sorted({c.get("kind") for c in manifest.get("checks", [])} - {"slice"})
+        if unknown:
+            raise BundleError(f"{self.path}: the manifest asks for checks of kind {unknown}, which this runtime cannot make; update gimlet")
+        self._checks = [SliceCheck.from_manifest(c) for c in manifest.get("checks", [])]
         self._instance = ireert.VmInstance()
         self._parameters = self._load_parameters(manifest.get("parameters"))
         self._allowed = set(devices) if devices is not None else None
@@ -256,7 +261,13 @@ class Session:
             if unknown:
                 problems.append(f"unknown {', '.join(unknown)}")
             raise InputError(f"{self.path}: {'; '.join(problems)}; the model's inputs are: {'; '.join(map(str, self.inputs))}")
-        return {info.name: self._check_input(info, given[info.name]) for info in self.inputs}
+        feeds = {info.name: self._check_input(info, given[info.name]) for info in self.inputs}
+        for check in self._checks:
+            problem = check.problem(feeds)
+            if problem:
+                names = ", ".join(f"'{name}'" for name in check.inputs())
+                raise InputError(f"{self.path}: inputs {names}: {problem}")
+        return feeds
 
     def _check_input(self, info: TensorInfo, value: Any) -> np.ndarray:
         array = self._as_array(info, value)

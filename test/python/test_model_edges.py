@@ -468,3 +468,61 @@ def test_slice_with_constant_negative_steps_matches_numpy(tmp_path):
                    initializers=[numpy_helper.from_array(np.array(v, np.int64), k) for k, v in constants.items()])
     _, _, feeds, outputs = compile_bundle_and_run(model, tmp_path=tmp_path)
     np.testing.assert_array_equal(outputs["y"], feeds["x"][20:0:-1, 10::-3, 4:1:-2])
+
+
+def _runtime_slice_model(axes_given: bool):
+    """x[6, 4, 6] sliced to [3, 4, 6] with starts, ends and steps (and axes) given at run time."""
+    inputs = [_tensor("x", [6, 4, 6])] + [_tensor(n, [2], TensorProto.INT64) for n in ("starts", "ends", "steps")]
+    initializers = []
+    if axes_given:
+        inputs.append(_tensor("axes", [2], TensorProto.INT64))
+    else:
+        initializers.append(numpy_helper.from_array(np.array([0, 2], np.int64), "axes"))
+    return _model([N("Slice", ["x", "starts", "ends", "axes", "steps"], ["y"])], inputs, [_tensor("y", [3, 4, 6])],
+                  initializers=initializers)
+
+
+@pytest.mark.parametrize(
+    "starts, ends, steps, numpy_index",
+    [
+        ([0, 0], [3, 6], [1, 1], np.s_[0:3, :, 0:6]),
+        ([1, 5], [1000, -1000], [2, -1], np.s_[1::2, :, 5::-1]),
+        ([-1, -6], [-4, 100], [-1, 1], np.s_[-1:-4:-1, :, -6:100]),
+    ],
+)
+def test_slice_bounds_given_at_run_time_follow_onnx(tmp_path, starts, ends, steps, numpy_index):
+    """Slice bounds given as inputs are compiled for the declared shape as gathers: any values that
+    produce it give ONNX's answer, negative steps included (torch-mlir's dynamic slice read garbage
+    for those, and for values of another shape returned a slice of the wrong part)."""
+    x = np.arange(144, dtype=np.float32).reshape(6, 4, 6)
+    feeds = {"x": x, "starts": np.array(starts), "ends": np.array(ends), "steps": np.array(steps)}
+    _, session, _, outputs = compile_bundle_and_run(_runtime_slice_model(False), feeds, tmp_path=tmp_path)
+    assert session.manifest["checks"][0]["node"] == "Slice_0"
+    np.testing.assert_array_equal(outputs["y"], x[numpy_index])
+
+
+def test_slice_bounds_that_give_another_shape_are_refused(tmp_path):
+    x = np.zeros((6, 4, 6), np.float32)
+    feeds = {"x": x, "starts": np.array([0, 0]), "ends": np.array([3, 6]), "steps": np.array([1, 1])}
+    _, session, _, _ = compile_bundle_and_run(_runtime_slice_model(False), feeds, tmp_path=tmp_path)
+    with pytest.raises(InputError, match=r"inputs 'starts', 'ends', 'steps': Slice node 'Slice_0' gets starts \[0, 0\], "
+                                         r"ends \[4, 6\], axes \[0, 2\], steps \[1, 1\], which slice \[6, 4, 6\] to \[4, 4, 6\]"):
+        session.run({**feeds, "ends": np.array([4, 6])})
+
+
+def test_slice_axes_given_at_run_time_are_compiled_for_each_set_that_fits(tmp_path):
+    """[6, 4, 6] → [3, 4, 6] fits axes {0, 1} and {0, 2}, in any order: one gather chain per set, picked
+    by the axes value, each parameter taken from the axis's place in the axes input."""
+    x = np.arange(144, dtype=np.float32).reshape(6, 4, 6)
+    model = _runtime_slice_model(True)
+    runs = [([0, 1], [0, 0], [3, 4], [1, 1], np.s_[0:3, 0:4, :]),
+            ([2, 0], [5, 1], [-1000, 4], [-1, 1], np.s_[1:4, :, 5::-1]),
+            ([-2, 0], [3, 5], [-1000, 2], [-1, -1], np.s_[5:2:-1, 3::-1, :])]
+    session = None
+    for axes, starts, ends, steps, numpy_index in runs:
+        feeds = {"x": x, "starts": np.array(starts), "ends": np.array(ends), "axes": np.array(axes), "steps": np.array(steps)}
+        if session is None:
+            _, session, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path)
+        else:
+            outputs = session.run(feeds)
+        np.testing.assert_array_equal(outputs["y"], x[numpy_index], err_msg=f"axes {axes}")

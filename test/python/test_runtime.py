@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -133,6 +134,41 @@ def test_wrong_format_version_is_refused(cnn_bundle, tmp_path):
 
     with pytest.raises(BundleError, match="bundle format version 99 is not supported by this runtime"):
         gimlet.load(_rewrite(cnn_bundle, tmp_path / "future.gimlet", bump))
+
+
+def test_unknown_check_kind_is_refused(cnn_bundle, tmp_path):
+    """A check this runtime cannot make would be skipped silently if ignored: the bundle is refused."""
+
+    def add_check(members, manifest):
+        manifest["checks"] = [{"kind": "gather_bounds", "node": "Gather_0"}]
+        return members
+
+    with pytest.raises(BundleError, match=r"checks of kind \['gather_bounds'\], which this runtime cannot make"):
+        gimlet.load(_rewrite(cnn_bundle, tmp_path / "checks.gimlet", add_check))
+
+
+@pytest.mark.parametrize(
+    "values, problem",
+    [
+        ({"starts": [0, 0], "ends": [3, 10]}, None),
+        ({"starts": [-1, 0], "ends": [-4, 10], "steps": [-1, 1]}, None),
+        ({"starts": [0, 0], "ends": [5, 10]}, r"which slice \[20, 10\] to \[5, 10\], but the bundle was compiled for \[3, 10\]"),
+        ({"starts": [0, 0], "ends": [3, 10], "axes": [1, -1]}, "an axis is repeated"),
+        ({"starts": [0, 0], "ends": [3, 10], "steps": [1, 0]}, "a step is 0"),
+        ({"starts": [0], "ends": [3, 10]}, "must have one length"),
+        ({"starts": [0, 0], "ends": [3, 10], "axes": [0, 2]}, r"axes of a rank-2 tensor lie in \[-2, 1\]"),
+    ],
+)
+def test_slice_check_follows_onnx_clamping(values, problem):
+    """The runtime's Slice check computes ONNX's output shape (clamping, negative indices and steps)."""
+    from gimlet.runtime.checks import SliceCheck
+
+    check = SliceCheck("Slice_0", (20, 10), (3, 10), {name: name for name in values} | {n: None for n in ("axes", "steps") if n not in values})
+    found = check.problem({name: np.array(value) for name, value in values.items()})
+    if problem is None:
+        assert found is None
+    else:
+        assert found is not None and re.search(problem, found), found
 
 
 def test_foreign_file_is_refused(tmp_path):

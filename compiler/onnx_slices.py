@@ -1,0 +1,174 @@
+"""Compile Slices whose starts, ends, axes or steps are model inputs, for the shape the model declares.
+
+gimlet compiles static shapes, and a Slice whose bounds are model inputs has
+a result whose length depends on their values. torch-mlir lowers it with
+dynamic sizes cast to the declared ones, which was silently wrong whenever
+the values gave another length, and wrong for every negative step given at
+run time. Here each sliced axis becomes a Gather of `start + step·i` for `i`
+below the declared length, with the start clamped as ONNX clamps it: exact
+for either sign of step, and static. The values must still give the declared
+shape, and only the runtime can see them: each rewritten Slice leaves a
+`SliceCheck` (`runtime/checks.py`) for the bundle's manifest, and the runtime refuses, before it
+runs anything, values that would give another shape.
+
+Axes given at run time are compiled for every axis set the shapes allow,
+picked by the axes value as `onnx_axes` does for reductions.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import onnx
+from onnx import helper
+
+from ..runtime.checks import PARAMETERS, SliceCheck
+from .onnx_axes import axes_key, declared_shape, encode_axes
+from .onnx_fold import static_shape
+from .onnx_names import NameSource
+
+
+def specialise_runtime_slices(model: onnx.ModelProto) -> tuple[list[SliceCheck], int]:
+    """Rewrite, in place, every Slice whose parameters are model inputs or constants (at least one an
+    input) and whose data and output shapes are static; returns the checks and how many were rewritten."""
+    graph = model.graph
+    constants = {i.name: onnx.numpy_helper.to_array(i) for i in graph.initializer}
+    graph_inputs = {i.name for i in graph.input if i.name not in constants}
+    shapes = {v.name: static_shape(v) for v in [*graph.input, *graph.value_info, *graph.output]}
+    names = NameSource(graph)
+    checks: list[SliceCheck] = []
+    nodes: list[onnx.NodeProto] = []
+    for node in graph.node:
+        rewritten = None
+        if node.domain in ("", "ai.onnx") and node.op_type == "Slice" and len(node.input) >= 3:
+            rewritten = _specialise(node, graph, shapes, constants, graph_inputs, names, checks)
+        nodes.extend(rewritten if rewritten is not None else [node])
+    if checks:
+        del graph.node[:]
+        graph.node.extend(nodes)
+    return checks, len(checks)
+
+
+def _specialise(node, graph, shapes, constants, graph_inputs, names, checks) -> list[onnx.NodeProto] | None:
+    given = [node.input[i] if i < len(node.input) else "" for i in range(1, 5)]
+    if not any(name in graph_inputs for name in given) or not all(not n or n in graph_inputs or n in constants for n in given):
+        return None
+    data_shape = shapes.get(node.input[0])
+    output_shape = declared_shape(node.output[0], graph, shapes)
+    count_shape = shapes.get(given[0])
+    if data_shape is None or output_shape is None or count_shape is None or len(count_shape) != 1:
+        return None
+    rank, count = len(data_shape), count_shape[0]
+    if len(output_shape) != rank or count > rank:
+        return None
+    axes_name = given[2]
+    if axes_name in graph_inputs:
+        unchanged = [d for d in range(rank) if data_shape[d] == output_shape[d]]
+        candidates = [axes for axes in itertools.combinations(range(rank), count) if set(range(rank)) - set(axes) <= set(unchanged)]
+    else:
+        fixed = constants[axes_name].reshape(-1).tolist() if axes_name else list(range(count))
+        fixed = [a + rank if a < 0 else a for a in fixed]
+        if sorted(set(fixed)) != sorted(fixed) or any(not 0 <= a < rank for a in fixed):
+            return None
+        candidates = [tuple(fixed)]
+    if not candidates:
+        return None
+    parameters = {
+        parameter: name if name in graph_inputs else (constants[name].reshape(-1).tolist() if name else None)
+        for parameter, name in zip(PARAMETERS, given)
+    }
+    checks.append(SliceCheck(node.name, tuple(data_shape), tuple(output_shape), parameters))
+    builder = _GatherSlice(node, given, data_shape, output_shape, graph, constants, names)
+    if len(candidates) == 1:
+        return builder.nodes_for(candidates[0], node.output[0])
+    nodes, key = axes_key(axes_name, rank, count, graph, names)
+    results = []
+    for axes in candidates:
+        results.append(names.fresh("sliced"))
+        nodes += builder.nodes_for(axes, results[-1])
+    chosen = results[-1]
+    for axes, result in zip(reversed(candidates[:-1]), reversed(results[:-1])):
+        matches = names.fresh("matches")
+        code = names.constant(graph, np.array(encode_axes(axes, count), dtype=np.int64))
+        selected = node.output[0] if result == results[0] else names.fresh("selected")
+        nodes += [helper.make_node("Equal", [key, code], [matches]), helper.make_node("Where", [matches, result, chosen], [selected])]
+        chosen = selected
+    return nodes
+
+
+class _GatherSlice:
+    """The nodes of one Slice as a Gather per sliced axis, for one set of axes."""
+
+    def __init__(self, node, given, data_shape, output_shape, graph, constants, names: NameSource):
+        self.node, self.given, self.graph, self.names = node, given, graph, names
+        self.data_shape, self.output_shape, self.constants = data_shape, output_shape, constants
+
+    def nodes_for(self, axes: tuple[int, ...], output: str) -> list[onnx.NodeProto]:
+        starts, _, axes_name, steps = self.given
+        nodes: list[onnx.NodeProto] = []
+        value = self.node.input[0]
+        if not axes:
+            return [helper.make_node("Identity", [value], [output], name=self.node.name)]
+        for number, axis in enumerate(axes):  # every given axis: a full-length one may still be reversed
+            position = self._position(axis, axes, axes_name, nodes)
+            start = self._element(starts, position, nodes)
+            step = self._element(steps, position, nodes) if steps else self._constant(1)
+            indices = self._indices(axis, start, step, nodes)
+            result = output if number == len(axes) - 1 else self.names.fresh("sliced_axis")
+            nodes.append(helper.make_node("Gather", [value, indices], [result], axis=axis, name=f"{self.node.name}/axis{axis}"))
+            value = result
+        return nodes
+
+    def _constant(self, value) -> str:
+        return self.names.constant(self.graph, np.array(value, dtype=np.int64))
+
+    def _position(self, axis: int, axes: tuple[int, ...], axes_name: str, nodes) -> str:
+        """Where `axis` stands in the axes input: known for constant axes (`axes` is then their order),
+        looked up for given ones."""
+        if not axes_name or axes_name in self.constants:
+            return self._constant(axes.index(axis))
+        rank = len(self.data_shape)
+        fresh = self.names.fresh
+        wide, negative, wrapped, normalised, hits, as_int, position = (
+            fresh(s) for s in ("axes_wide", "axes_negative", "axes_wrapped", "axes_normalised", "axes_hits", "axes_hit_ints", "axes_position")
+        )
+        nodes += [
+            helper.make_node("Cast", [axes_name], [wide], to=onnx.TensorProto.INT64),
+            helper.make_node("Less", [wide, self._constant(0)], [negative]),
+            helper.make_node("Add", [wide, self._constant(rank)], [wrapped]),
+            helper.make_node("Where", [negative, wrapped, wide], [normalised]),
+            helper.make_node("Equal", [normalised, self._constant(axis)], [hits]),
+            helper.make_node("Cast", [hits], [as_int], to=onnx.TensorProto.INT32),
+            helper.make_node("ArgMax", [as_int], [position], axis=0, keepdims=0),
+        ]
+        return position
+
+    def _element(self, name: str, position: str, nodes) -> str:
+        """Element `position` of a parameter, as a 0-d int64."""
+        element, wide = self.names.fresh("slice_param"), self.names.fresh("slice_param_wide")
+        nodes += [
+            helper.make_node("Gather", [name, position], [element], axis=0),
+            helper.make_node("Cast", [element], [wide], to=onnx.TensorProto.INT64),
+        ]
+        return wide
+
+    def _indices(self, axis: int, start: str, step: str, nodes) -> str:
+        """start + step·i for i below the output length, the start clamped by ONNX's rule (negative
+        counts from the end; into [0, size] for a positive step, [0, size - 1] for a negative one)."""
+        size, length = self.data_shape[axis], self.output_shape[axis]
+        fresh = self.names.fresh
+        negative, wrapped, normalised, forwards, upper, clamped, offsets, indices = (
+            fresh(s) for s in ("start_negative", "start_wrapped", "start_normalised", "step_forwards", "start_upper", "start", "offsets", "indices")
+        )
+        nodes += [
+            helper.make_node("Less", [start, self._constant(0)], [negative]),
+            helper.make_node("Add", [start, self._constant(size)], [wrapped]),
+            helper.make_node("Where", [negative, wrapped, start], [normalised]),
+            helper.make_node("Greater", [step, self._constant(0)], [forwards]),
+            helper.make_node("Where", [forwards, self._constant(size), self._constant(size - 1)], [upper]),
+            helper.make_node("Clip", [normalised, self._constant(0), upper], [clamped]),
+            helper.make_node("Mul", [step, self._constant(np.arange(length))], [offsets]),
+            helper.make_node("Add", [clamped, offsets], [indices]),
+        ]
+        return indices

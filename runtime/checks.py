@@ -1,0 +1,85 @@
+"""Checks of input values a bundle was compiled to rely on (the manifest's `checks`).
+
+gimlet compiles static shapes. Where a model input's value decides a result's
+shape (a Slice whose bounds are inputs), the bundle was compiled for the
+shape the model declares, and the values must produce it. The runtime makes
+these checks before it runs anything, so that values the bundle was not
+compiled for end in an error naming the node and the inputs, never in a
+wrong answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import numpy as np
+
+PARAMETERS = ("starts", "ends", "axes", "steps")
+
+
+@dataclass(frozen=True)
+class SliceCheck:
+    """The ONNX Slice `node` must take `data_shape` to `output_shape`; each parameter is the name of
+    the model input that gives it, its constant value, or None (absent)."""
+
+    node: str
+    data_shape: tuple[int, ...]
+    output_shape: tuple[int, ...]
+    parameters: dict[str, str | list[int] | None]
+
+    @classmethod
+    def from_manifest(cls, entry: Mapping[str, Any]) -> "SliceCheck":
+        return cls(entry["node"], tuple(entry["data_shape"]), tuple(entry["output_shape"]), {p: entry.get(p) for p in PARAMETERS})
+
+    def to_dict(self) -> dict:
+        return {"kind": "slice", "node": self.node, "data_shape": list(self.data_shape), "output_shape": list(self.output_shape), **self.parameters}
+
+    def inputs(self) -> list[str]:
+        return [value for value in self.parameters.values() if isinstance(value, str)]
+
+    def problem(self, feeds: Mapping[str, np.ndarray]) -> str | None:
+        """Why the fed values do not slice to the compiled shape; None if they do."""
+        values = {
+            name: [int(v) for v in np.asarray(feeds[value] if isinstance(value, str) else value).reshape(-1)]
+            for name, value in self.parameters.items()
+            if value is not None
+        }
+        given = ", ".join(f"{name} {values[name]}" for name in PARAMETERS if name in values)
+        shape = _slice_shape(self.data_shape, values)
+        if isinstance(shape, str):
+            return f"Slice node '{self.node}' gets {given}: {shape}"
+        if shape == list(self.output_shape):
+            return None
+        return (
+            f"Slice node '{self.node}' gets {given}, which slice {list(self.data_shape)} to {shape}, but the bundle was "
+            f"compiled for {list(self.output_shape)}, the shape the model declares; give values that produce it, or "
+            "declare the shape these values produce and compile again"
+        )
+
+
+def _slice_shape(data_shape: tuple[int, ...], values: dict[str, list[int]]) -> list[int] | str:
+    """ONNX Slice's output shape, or what makes the values invalid."""
+    rank = len(data_shape)
+    starts, ends = values["starts"], values["ends"]
+    axes = values.get("axes", list(range(len(starts))))
+    steps = values.get("steps", [1] * len(starts))
+    if not len(starts) == len(ends) == len(axes) == len(steps):
+        return "starts, ends, axes and steps must have one length"
+    if any(not -rank <= a < rank for a in axes):
+        return f"axes of a rank-{rank} tensor lie in [{-rank}, {rank - 1}]"
+    normalised = [a % rank for a in axes]
+    if len(set(normalised)) != len(normalised):
+        return "an axis is repeated"
+    if 0 in steps:
+        return "a step is 0"
+    shape = list(data_shape)
+    for axis, start, end, step in zip(normalised, starts, ends, steps):
+        size = data_shape[axis]
+        start, end = start + size if start < 0 else start, end + size if end < 0 else end
+        if step > 0:
+            start, end = min(max(start, 0), size), min(max(end, 0), size)
+        else:
+            start, end = min(max(start, 0), size - 1), min(max(end, -1), size - 1)
+        shape[axis] = max(0, -(-(end - start) // step))
+    return shape
