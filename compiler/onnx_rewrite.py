@@ -16,6 +16,16 @@ IREE 3.13: every element of test_qlinearmatmul_3D_* off). The rewrite is the
 op's definition as the ONNX reference computes it: an int32 matmul of the
 inputs minus their zero points, scaled in float64 by a_scale·b_scale/y_scale,
 rounded half to even, shifted by y_zero_point and saturated.
+
+LpNormalization: torch-mlir divides by the norm, so a slice that is all zeros
+becomes NaN where ONNX (its reference and ONNX Runtime) gives 0. The rewrite
+divides by the norm with 1 in place of a zero norm (the slice is zero, so the
+quotient is).
+
+Det: torch-mlir's determinant eliminates without pivoting, so a matrix with a
+zero leading entry gave NaN (test_det_2d: det [[0, 1], [2, 3]] came out NaN,
+not -2). Matrices up to 3×3 are rewritten into the closed form (cofactor
+expansion), which needs no pivot.
 """
 
 from __future__ import annotations
@@ -30,14 +40,17 @@ from .onnx_names import NameSource
 
 
 #: The op types this module may rewrite.
-REWRITTEN = frozenset({"QLinearMatMul", "CumProd", "AveragePool", "Resize"})
+REWRITTEN = frozenset({"QLinearMatMul", "CumProd", "AveragePool", "Resize", "LpNormalization", "Det"})
 #: Longest axis CumProd is rewritten along.
 MAX_CUMPROD_LENGTH = 1024
+#: Largest matrix whose determinant is written out as its cofactor expansion.
+MAX_CLOSED_FORM_DET = 3
 
 
 def rewrite_unsupported(model: onnx.ModelProto) -> int:
     """Rewrite, in place, every main-graph QLinearMatMul, CumProd (along a constant axis), ceil-mode
-    AveragePool that counts padding and Resize with axes; returns how many nodes were rewritten."""
+    AveragePool that counts padding, Resize with axes, LpNormalization and small Det; returns how
+    many nodes were rewritten."""
     graph = model.graph
     if not any(node.op_type in REWRITTEN and node.domain in ("", "ai.onnx") for node in graph.node):
         return 0
@@ -68,7 +81,64 @@ def _rewrite(node, shape, types, initializers, graph, names) -> list[onnx.NodePr
         return None if axis is None else _cumprod(node, shape, int(numpy_helper.to_array(axis).reshape(-1)[0]), types, graph, names)
     if node.op_type == "AveragePool":
         return _ceil_average_pool(node, shape, types, graph, names)
+    if node.op_type == "LpNormalization":
+        return _lp_normalization(node, shape, types.get(node.input[0]), graph, names)
+    if node.op_type == "Det":
+        return _closed_form_det(node, shape, graph, names)
     return _full_rank_resize(node, shape, graph, names)
+
+
+def _lp_normalization(node, shape, element_type, graph, names) -> list[onnx.NodeProto] | None:
+    attributes = {a.name: a.i for a in node.attribute}
+    axis, p = attributes.get("axis", -1), attributes.get("p", 2)
+    if shape is None or not element_type or p not in (1, 2) or not -len(shape) <= axis < len(shape):
+        return None
+    x, dtype = node.input[0], helper.tensor_dtype_to_np_dtype(element_type)
+    magnitude, total, norm, zero_norm, divisor = (names.fresh(s) for s in ("magnitude", "norm_total", "norm", "zero_norm", "divisor"))
+    axes = names.constant(graph, np.array([axis], dtype=np.int64))
+    zero, one = names.constant(graph, np.array(0, dtype=dtype)), names.constant(graph, np.array(1, dtype=dtype))
+    nodes = [
+        helper.make_node("Abs", [x], [magnitude]) if p == 1 else helper.make_node("Mul", [x, x], [magnitude]),
+        helper.make_node("ReduceSum", [magnitude, axes], [total if p == 2 else norm], keepdims=1),
+    ]
+    if p == 2:
+        nodes.append(helper.make_node("Sqrt", [total], [norm]))
+    return nodes + [
+        helper.make_node("Equal", [norm, zero], [zero_norm]),
+        helper.make_node("Where", [zero_norm, one, norm], [divisor]),
+        helper.make_node("Div", [x, divisor], [node.output[0]]),
+    ]
+
+
+def _closed_form_det(node, shape, graph, names) -> list[onnx.NodeProto] | None:
+    if shape is None or len(shape) < 2 or shape[-1] != shape[-2] or shape[-1] > MAX_CLOSED_FORM_DET:
+        return None
+    size, batch = shape[-1], shape[:-2]
+    flat = names.fresh("det_entries")
+    entries = [names.fresh("det_entry") for _ in range(size * size)]
+    nodes = [
+        helper.make_node("Reshape", [node.input[0], names.constant(graph, np.array([*batch, size * size], dtype=np.int64))], [flat]),
+        helper.make_node("Split", [flat, names.constant(graph, np.ones(size * size, dtype=np.int64))], entries, axis=-1),
+    ]
+
+    def combine(op: str, a: str, b: str) -> str:
+        result = names.fresh("det_term")
+        nodes.append(helper.make_node(op, [a, b], [result]))
+        return result
+
+    def det(rows: list[int], columns: list[int]) -> str:
+        """Cofactor expansion along the first of `rows`."""
+        if len(rows) == 1:
+            return entries[rows[0] * size + columns[0]]
+        total = None
+        for position, column in enumerate(columns):
+            term = combine("Mul", entries[rows[0] * size + column], det(rows[1:], columns[:position] + columns[position + 1 :]))
+            total = term if total is None else combine("Sub" if position % 2 else "Add", total, term)
+        return total
+
+    determinant = det(list(range(size)), list(range(size)))
+    nodes.append(helper.make_node("Reshape", [determinant, names.constant(graph, np.array(batch, dtype=np.int64))], [node.output[0]]))
+    return nodes
 
 
 def _cumprod(node, shape, axis, types, graph, names) -> list[onnx.NodeProto] | None:

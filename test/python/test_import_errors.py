@@ -97,6 +97,20 @@ def test_op_without_torch_conversion_names_the_node(tmp_model):
         lower_model(path)
 
 
+def test_lstm_peepholes_are_refused_not_ignored(tmp_model):
+    """torch-mlir's LSTM conversion ignores peephole weights: gimlet refuses such a model instead of
+    compiling one that answers wrongly."""
+    hidden = 3
+    weights = {name: np.ones(shape, np.float32) for name, shape in
+               (("W", [1, 4 * hidden, 2]), ("R", [1, 4 * hidden, hidden]), ("P", [1, 3 * hidden]))}
+    node = helper.make_node("LSTM", ["x", "W", "R", "", "", "", "", "P"], ["", "y_h"], hidden_size=hidden, name="lstm")
+    model = _model([node], [_float("x", [2, 1, 2])], [_float("y_h", [1, 1, hidden])],
+                   [numpy_helper.from_array(v, k) for k, v in weights.items()])
+    path = tmp_model(model)
+    with pytest.raises(ModelImportError, match=rf"{path}: node 'lstm' \(LSTM\) has peephole weights \(input P\), which torch-mlir's LSTM conversion ignores"):
+        lower_model(path)
+
+
 def test_importer_crash_is_an_error_not_a_crash(tmp_model):
     # torch-mlir's conversion of a one-output Unique segfaults (IREE 3.13); the worker process absorbs it.
     model = _model([helper.make_node("Unique", ["x"], ["y"], name="unique")], [_float("x", [4])], [_float("y", [4])])

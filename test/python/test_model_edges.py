@@ -526,3 +526,26 @@ def test_slice_axes_given_at_run_time_are_compiled_for_each_set_that_fits(tmp_pa
         else:
             outputs = session.run(feeds)
         np.testing.assert_array_equal(outputs["y"], x[numpy_index], err_msg=f"axes {axes}")
+
+
+@pytest.mark.parametrize("p, axis", [(2, 0), (1, -1)])
+def test_lp_normalization_of_a_zero_slice_is_zero(tmp_path, p, axis):
+    """torch-mlir divided by the norm, so an all-zero slice gave NaN; ONNX gives 0. p=1 sums
+    magnitudes (ONNX Runtime's reading; onnx.reference sums raw values)."""
+    model = _model([N("LpNormalization", ["x"], ["y"], axis=axis, p=p)], [_tensor("x", [2, 2, 3])], [_tensor("y", [2, 2, 3])])
+    x = np.array([[[1, -2, 2], [3, 4, 0]], [[0, 5, -5], [6, 8, 0]]], np.float32)
+    _, _, _, outputs = compile_bundle_and_run(model, {"x": x}, tmp_path=tmp_path)
+    norm = np.linalg.norm(x, ord=p, axis=axis, keepdims=True)
+    np.testing.assert_allclose(outputs["y"], np.where(norm == 0, 0, x / np.where(norm == 0, 1, norm)), rtol=1e-6)
+    assert not np.isnan(outputs["y"]).any()
+
+
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_determinant_needs_no_pivot(tmp_path, size):
+    """Det of matrices with a zero leading entry: torch-mlir's elimination without pivoting gave NaN."""
+    rng = np.random.default_rng(size)
+    x = rng.standard_normal((2, 4, size, size)).astype(np.float32)
+    x[:, :, 0, 0] = 0
+    model = _model([N("Det", ["x"], ["y"])], [_tensor("x", [2, 4, size, size])], [_tensor("y", [2, 4])])
+    _, _, _, outputs = compile_bundle_and_run(model, {"x": x}, tmp_path=tmp_path)
+    np.testing.assert_allclose(outputs["y"], np.linalg.det(x.astype(np.float64)), rtol=1e-5, atol=1e-5)
