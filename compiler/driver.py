@@ -183,7 +183,7 @@ def import_step(
         _specs(loaded.proto.graph.input, initializers, loaded.axes_inputs),
         _specs(loaded.proto.graph.output),
         onnx_model=loaded.proto,
-        checks=[check.to_dict() for check in loaded.slice_checks],
+        checks=[check.to_dict() for check in loaded.checks],
     )
 
 

@@ -72,14 +72,14 @@ def _evaluate(node, known, infos, opsets) -> list[np.ndarray] | None:
     if node.domain not in ("", "ai.onnx") or node.op_type in NOT_FOLDABLE:
         return None
     if node.op_type == "Shape":
-        shape = static_shape(infos.get(node.input[0]))
+        shape = _known_shape(node.input[0], known, infos)
         if shape is None:
             return None
         start = next((a.i for a in node.attribute if a.name == "start"), 0)
         end = next((a.i for a in node.attribute if a.name == "end"), None)
         return [np.array(shape[start:end], dtype=np.int64)]
     if node.op_type == "Size":
-        shape = static_shape(infos.get(node.input[0]))
+        shape = _known_shape(node.input[0], known, infos)
         return None if shape is None else [np.array(int(np.prod(shape)), dtype=np.int64)]
     inputs = [name for name in node.input if name]
     if (not inputs and node.op_type != "Constant") or not all(name in known for name in inputs):
@@ -93,6 +93,11 @@ def _evaluate(node, known, infos, opsets) -> list[np.ndarray] | None:
     if any(a.size > MAX_FOLDED_ELEMENTS or a.dtype == object for a in arrays):
         return None
     return arrays
+
+
+def _known_shape(name: str, known: dict[str, np.ndarray], infos) -> list[int] | None:
+    """A value's static shape: a constant's own, else the inferred or declared one."""
+    return list(known[name].shape) if name in known else static_shape(infos.get(name))
 
 
 def _drop_unused_initializers(graph: onnx.GraphProto) -> None:

@@ -23,12 +23,13 @@ from iree.compiler import ir
 from ..dialects import location_name
 from ..errors import ModelImportError
 from ..passes.raise_torch import RAISED_ONNX_OPS
-from ..runtime.checks import SliceCheck
+from ..runtime.checks import SliceCheck, ValuesCheck
 from .onnx_axes import AxesInput, specialise_runtime_axes
 from .onnx_control import simplify_control_flow
 from .onnx_expand import expand_functions, expandable_op_types
 from .onnx_fold import fold_constants
 from .onnx_rewrite import rewrite_unsupported
+from .onnx_shape_inputs import fix_shape_inputs
 from .onnx_slices import specialise_runtime_slices
 
 #: Opset the ONNX importer handles best; older models are upgraded to it.
@@ -76,12 +77,12 @@ def torch_backend_pipeline() -> str:
 class LoadedModel:
     """An ONNX model with the name it is reported under (its path, or '<model>'), the inputs that
     give reductions their axes (compiled for the axis sets the model's shapes allow), and the checks
-    the runtime makes of Slice bounds given as inputs."""
+    the runtime makes of input values that shape results (Slice bounds, AffineGrid sizes, ...)."""
 
     proto: onnx.ModelProto
     name: str
     axes_inputs: dict[str, AxesInput] = field(default_factory=dict)
-    slice_checks: list[SliceCheck] = field(default_factory=list)
+    checks: list[SliceCheck | ValuesCheck] = field(default_factory=list)
 
 
 def load_model(source: str | os.PathLike | bytes | onnx.ModelProto) -> LoadedModel:
@@ -130,8 +131,8 @@ def default_opset(model: onnx.ModelProto) -> int:
 
 def prepare_model(model: LoadedModel, input_shapes: dict[str, list[int]] | None = None) -> LoadedModel:
     """Fix input shapes, upgrade old opsets, infer shapes, fold shape arithmetic, compile reductions
-    whose axes are inputs for the axes that fit and Slices whose bounds are inputs for the declared
-    shape, rewrite or expand the ops torch-mlir converts
+    whose axes are inputs for the axes that fit, and Slices whose bounds are inputs and ops whose
+    shape-giving input is an input for the declared shapes, rewrite or expand the ops torch-mlir converts
     wrongly, and check every tensor has a type."""
     proto = onnx.ModelProto()
     proto.CopyFrom(model.proto)
@@ -159,12 +160,12 @@ def prepare_model(model: LoadedModel, input_shapes: dict[str, list[int]] | None 
     _refuse_ignored_inputs(proto.graph, model.name)
     proto = _infer_and_fold(proto, model.name, check=False)
     axes_inputs, rewritten = specialise_runtime_axes(proto)
-    slice_checks, sliced = specialise_runtime_slices(proto)
-    rewritten += sliced + rewrite_unsupported(proto)
+    checks = fix_shape_inputs(proto) + specialise_runtime_slices(proto)
+    rewritten += len(checks) + rewrite_unsupported(proto)
     if rewritten:
         proto = _infer_and_fold(proto, model.name, check=False)
     _check_types_known(proto, model.name)
-    prepared, _ = expand_ops(LoadedModel(proto, model.name, axes_inputs, slice_checks), CONVERTED_WRONGLY)
+    prepared, _ = expand_ops(LoadedModel(proto, model.name, axes_inputs, checks), CONVERTED_WRONGLY)
     return prepared
 
 
@@ -205,10 +206,23 @@ def _infer_and_fold(proto: onnx.ModelProto, name: str, check: bool = True) -> on
         folded += simplify_control_flow(proto)
         if not folded:
             break
+        _forget_partial_shapes(proto.graph)
         proto = _infer_shapes(proto, name)
     if check:
         _check_types_known(proto, name)
     return proto
+
+
+def _forget_partial_shapes(graph: onnx.GraphProto) -> None:
+    """Drop shapes holding a dimension shape inference named itself (`unk__2`): it keeps such a name even
+    once folding lets it see the size, and a Squeeze without axes then loses its rank."""
+    partial = [
+        v
+        for v in graph.value_info
+        if v.type.HasField("tensor_type") and any(d.dim_param.startswith("unk__") for d in v.type.tensor_type.shape.dim)
+    ]
+    for value in partial:
+        graph.value_info.remove(value)
 
 
 def _infer_shapes(proto: onnx.ModelProto, name: str) -> onnx.ModelProto:

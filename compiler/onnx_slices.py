@@ -29,9 +29,9 @@ from .onnx_fold import static_shape
 from .onnx_names import NameSource
 
 
-def specialise_runtime_slices(model: onnx.ModelProto) -> tuple[list[SliceCheck], int]:
+def specialise_runtime_slices(model: onnx.ModelProto) -> list[SliceCheck]:
     """Rewrite, in place, every Slice whose parameters are model inputs or constants (at least one an
-    input) and whose data and output shapes are static; returns the checks and how many were rewritten."""
+    input) and whose data and output shapes are static; returns one check per rewritten Slice."""
     graph = model.graph
     constants = {i.name: onnx.numpy_helper.to_array(i) for i in graph.initializer}
     graph_inputs = {i.name for i in graph.input if i.name not in constants}
@@ -47,7 +47,7 @@ def specialise_runtime_slices(model: onnx.ModelProto) -> tuple[list[SliceCheck],
     if checks:
         del graph.node[:]
         graph.node.extend(nodes)
-    return checks, len(checks)
+    return checks
 
 
 def _specialise(node, graph, shapes, constants, graph_inputs, names, checks) -> list[onnx.NodeProto] | None:

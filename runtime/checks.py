@@ -1,8 +1,9 @@
 """Checks of input values a bundle was compiled to rely on (the manifest's `checks`).
 
 gimlet compiles static shapes. Where a model input's value decides a result's
-shape (a Slice whose bounds are inputs), the bundle was compiled for the
-shape the model declares, and the values must produce it. The runtime makes
+shape (a Slice whose bounds are inputs, the size an AffineGrid is given), the
+bundle was compiled for the shape the model declares, and the values must
+produce it. The runtime makes
 these checks before it runs anything, so that values the bundle was not
 compiled for end in an error naming the node and the inputs, never in a
 wrong answer.
@@ -83,3 +84,36 @@ def _slice_shape(data_shape: tuple[int, ...], values: dict[str, list[int]]) -> l
             start, end = min(max(start, 0), size - 1), min(max(end, -1), size - 1)
         shape[axis] = max(0, -(-(end - start) // step))
     return shape
+
+
+@dataclass(frozen=True)
+class ValuesCheck:
+    """The model input `input` of `node` must hold `expected` (flattened), where it is not None."""
+
+    node: str
+    input: str
+    expected: tuple[int | None, ...]
+
+    @classmethod
+    def from_manifest(cls, entry: Mapping[str, Any]) -> "ValuesCheck":
+        return cls(entry["node"], entry["input"], tuple(entry["expected"]))
+
+    def to_dict(self) -> dict:
+        return {"kind": "values", "node": self.node, "input": self.input, "expected": list(self.expected)}
+
+    def inputs(self) -> list[str]:
+        return [self.input]
+
+    def problem(self, feeds: Mapping[str, np.ndarray]) -> str | None:
+        values = [int(v) for v in np.asarray(feeds[self.input]).reshape(-1)]
+        if len(values) == len(self.expected) and all(e is None or e == v for e, v in zip(self.expected, values)):
+            return None
+        wanted = "[" + ", ".join("any" if e is None else str(e) for e in self.expected) + "]"
+        return (
+            f"node '{self.node}' gets {values}, but the bundle was compiled for {wanted}, the values the model's declared "
+            "shapes fix; give those, or declare the shapes these values produce and compile again"
+        )
+
+
+#: The checks by their manifest `kind`.
+CHECKS = {"slice": SliceCheck, "values": ValuesCheck}

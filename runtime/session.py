@@ -20,7 +20,7 @@ import numpy as np
 
 from ..errors import GimletError
 from .bundle import BundleError, BundleFile
-from .checks import SliceCheck
+from .checks import CHECKS
 from .devices import DeviceError, try_open
 from .profiling import Profile
 from .transfers import HOST_DRIVERS, to_device, to_host
@@ -104,10 +104,10 @@ class Session:
         self.inputs = [TensorInfo.from_manifest(e) for e in manifest["inputs"]]
         self.outputs = [TensorInfo.from_manifest(e) for e in manifest["outputs"]]
         self._output_tensors = {e["name"]: e.get("tensor", e["name"]) for e in manifest["outputs"]}
-        unknown = sorted({c.get("kind") for c in manifest.get("checks", [])} - {"slice"})
+        unknown = sorted({c.get("kind") for c in manifest.get("checks", [])} - set(CHECKS))
         if unknown:
             raise BundleError(f"{self.path}: the manifest asks for checks of kind {unknown}, which this runtime cannot make; update gimlet")
-        self._checks = [SliceCheck.from_manifest(c) for c in manifest.get("checks", [])]
+        self._checks = [CHECKS[c["kind"]].from_manifest(c) for c in manifest.get("checks", [])]
         self._instance = ireert.VmInstance()
         self._parameters = self._load_parameters(manifest.get("parameters"))
         self._allowed = set(devices) if devices is not None else None
@@ -265,8 +265,9 @@ class Session:
         for check in self._checks:
             problem = check.problem(feeds)
             if problem:
-                names = ", ".join(f"'{name}'" for name in check.inputs())
-                raise InputError(f"{self.path}: inputs {names}: {problem}")
+                names = check.inputs()
+                which = f"input '{names[0]}'" if len(names) == 1 else "inputs " + ", ".join(f"'{name}'" for name in names)
+                raise InputError(f"{self.path}: {which}: {problem}")
         return feeds
 
     def _check_input(self, info: TensorInfo, value: Any) -> np.ndarray:

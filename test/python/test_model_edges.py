@@ -549,3 +549,40 @@ def test_determinant_needs_no_pivot(tmp_path, size):
     model = _model([N("Det", ["x"], ["y"])], [_tensor("x", [2, 4, size, size])], [_tensor("y", [2, 4])])
     _, _, _, outputs = compile_bundle_and_run(model, {"x": x}, tmp_path=tmp_path)
     np.testing.assert_allclose(outputs["y"], np.linalg.det(x.astype(np.float64)), rtol=1e-5, atol=1e-5)
+
+
+def test_affine_grid_size_given_at_run_time_is_compiled_for_the_declared_grid(tmp_path):
+    """AffineGrid's size input fixes the grid's shape; as a model input, the declared grid shape fixes
+    its values (all but the channel count), the runtime checks them, and other values are refused."""
+    model = _model([N("AffineGrid", ["theta", "size"], ["grid"], align_corners=0)],
+                   [_tensor("theta", [2, 2, 3]), _tensor("size", [4], TensorProto.INT64)], [_tensor("grid", [2, 3, 4, 2])],
+                   opset=20)
+    rng = np.random.default_rng(0)
+    feeds = {"theta": rng.standard_normal((2, 2, 3)).astype(np.float32), "size": np.array([2, 7, 3, 4])}
+    _, session, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path)
+    assert_close(outputs["grid"], reference_outputs(model, feeds)[0])
+    assert session.manifest["checks"] == [{"kind": "values", "node": "AffineGrid_0", "input": "size", "expected": [2, None, 3, 4]}]
+    with pytest.raises(InputError, match=r"input 'size': node 'AffineGrid_0' gets \[2, 7, 4, 4\], but the bundle was compiled for \[2, any, 3, 4\]"):
+        session.run({**feeds, "size": np.array([2, 7, 4, 4])})
+
+
+@pytest.mark.parametrize(
+    "node, inputs, feeds, output",
+    [
+        (N("Tile", ["x", "repeats"], ["y"]), [_tensor("x", [2, 3]), _tensor("repeats", [2], TensorProto.INT64)],
+         {"repeats": np.array([2, 1])}, _tensor("y", [4, 3])),
+        (N("ConstantOfShape", ["shape"], ["y"], value=numpy_helper.from_array(np.array([1.5], np.float32))),
+         [_tensor("shape", [2], TensorProto.INT64)], {"shape": np.array([4, 3])}, _tensor("y", [4, 3])),
+    ],
+)
+def test_shape_inputs_given_at_run_time_are_checked(tmp_path, node, inputs, feeds, output):
+    """Tile's repeats and ConstantOfShape's shape as model inputs: compiled for the values the declared
+    output fixes; before, torch-mlir's dynamic result was cast to the declared shape unchecked."""
+    model = _model([node], inputs, [output])
+    full = {"x": np.arange(6, dtype=np.float32).reshape(2, 3), **feeds} if "x" in node.input else feeds
+    _, session, _, outputs = compile_bundle_and_run(model, full, tmp_path=tmp_path)
+    assert_close(outputs["y"], evaluator_outputs(model, full)[0])
+    shape_input = node.input[-1]
+    wrong = {**full, shape_input: full[shape_input] + 1}
+    with pytest.raises(InputError, match=rf"input '{shape_input}': node '{node.op_type}_0' gets"):
+        session.run(wrong)
