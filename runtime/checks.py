@@ -1,7 +1,7 @@
 """Checks of input values a bundle was compiled to rely on (the manifest's `checks`).
 
 gimlet compiles static shapes. Where a model input's value decides a result's
-shape (a Slice whose bounds are inputs, the size an AffineGrid is given), the
+shape (a Slice's bounds, a Pad's pads, the size an AffineGrid is given), the
 bundle was compiled for the shape the model declares, and the values must
 produce it. The runtime makes
 these checks before it runs anything, so that values the bundle was not
@@ -115,5 +115,44 @@ class ValuesCheck:
         )
 
 
+@dataclass(frozen=True)
+class PadCheck:
+    """The ONNX Pad `node`, given its pads by the model input `pads` for `axes`, must take
+    `data_shape` to `output_shape`: each axis grows by its begin and end pads."""
+
+    node: str
+    data_shape: tuple[int, ...]
+    output_shape: tuple[int, ...]
+    pads: str
+    axes: tuple[int, ...]
+
+    @classmethod
+    def from_manifest(cls, entry: Mapping[str, Any]) -> "PadCheck":
+        return cls(entry["node"], tuple(entry["data_shape"]), tuple(entry["output_shape"]), entry["pads"], tuple(entry["axes"]))
+
+    def to_dict(self) -> dict:
+        return {"kind": "pad", "node": self.node, "data_shape": list(self.data_shape), "output_shape": list(self.output_shape),
+                "pads": self.pads, "axes": list(self.axes)}
+
+    def inputs(self) -> list[str]:
+        return [self.pads]
+
+    def problem(self, feeds: Mapping[str, np.ndarray]) -> str | None:
+        pads = [int(v) for v in np.asarray(feeds[self.pads]).reshape(-1)]
+        count = len(self.axes)
+        if len(pads) != 2 * count:
+            return f"Pad node '{self.node}' gets pads {pads}, but pads for {count} axes take {2 * count} values"
+        shape = list(self.data_shape)
+        for number, axis in enumerate(self.axes):
+            shape[axis] += pads[number] + pads[number + count]
+        if shape == list(self.output_shape):
+            return None
+        return (
+            f"Pad node '{self.node}' gets pads {pads}, which pad {list(self.data_shape)} to {shape}, but the bundle was "
+            f"compiled for {list(self.output_shape)}, the shape the model declares; give pads that produce it, or declare "
+            "the shape these pads produce and compile again"
+        )
+
+
 #: The checks by their manifest `kind`.
-CHECKS = {"slice": SliceCheck, "values": ValuesCheck}
+CHECKS = {"slice": SliceCheck, "pad": PadCheck, "values": ValuesCheck}

@@ -586,3 +586,23 @@ def test_shape_inputs_given_at_run_time_are_checked(tmp_path, node, inputs, feed
     wrong = {**full, shape_input: full[shape_input] + 1}
     with pytest.raises(InputError, match=rf"input '{shape_input}': node '{node.op_type}_0' gets"):
         session.run(wrong)
+
+
+@pytest.mark.parametrize("mode", ["constant", "edge", "reflect", "wrap"])
+def test_pads_given_at_run_time_follow_numpy(tmp_path, mode):
+    """Pads as a model input: each padded axis is a gather of the input index each output position
+    reads (torch-mlir had no lowering for edge, reflect and wrap with such pads, and its constant pad
+    was cast to the declared shape unchecked). Negative pads crop."""
+    model = _model([N("Pad", ["x", "pads", "value", "axes"], ["y"], mode=mode)],
+                   [_tensor("x", [2, 4, 5]), _tensor("pads", [4], TensorProto.INT64)], [_tensor("y", [2, 7, 4])],
+                   initializers=[numpy_helper.from_array(np.array(2.5, np.float32), "value"),
+                                 numpy_helper.from_array(np.array([1, -1], np.int64), "axes")], opset=19)
+    x = np.arange(40, dtype=np.float32).reshape(2, 4, 5)
+    pads = np.array([1, 1, 2, -2])  # axis 1: 1 before, 2 after; axis 2: 1 after the first, 2 cropped at the end
+    _, session, _, outputs = compile_bundle_and_run(model, {"x": x, "pads": pads}, tmp_path=tmp_path)
+    numpy_mode = {"constant": {"mode": "constant", "constant_values": 2.5}, "edge": {"mode": "edge"},
+                  "reflect": {"mode": "reflect"}, "wrap": {"mode": "wrap"}}[mode]
+    expected = np.pad(x, [(0, 0), (1, 2), (1, 0)], **numpy_mode)[:, :, :-2]
+    np.testing.assert_array_equal(outputs["y"], expected)
+    with pytest.raises(InputError, match=r"input 'pads': Pad node 'Pad_0' gets pads \[1, 1, 1, -2\], which pad \[2, 4, 5\] to \[2, 6, 4\]"):
+        session.run({"x": x, "pads": np.array([1, 1, 1, -2])})

@@ -1,4 +1,4 @@
-"""Compile Slices whose starts, ends, axes or steps are model inputs, for the shape the model declares.
+"""Compile Slices and Pads whose bounds are model inputs, for the shape the model declares.
 
 gimlet compiles static shapes, and a Slice whose bounds are model inputs has
 a result whose length depends on their values. torch-mlir lowers it with
@@ -13,6 +13,12 @@ runs anything, values that would give another shape.
 
 Axes given at run time are compiled for every axis set the shapes allow,
 picked by the axes value as `onnx_axes` does for reductions.
+
+A Pad whose pads are a model input is the same problem: the output length
+of each axis is d + begin + end. Each padded axis becomes a Gather of the
+input index every output position reads (clamped for edge, reflected for
+reflect, wrapped for wrap; for constant, clamped and then masked to the
+constant value), and a `PadCheck` has the runtime check the sums.
 """
 
 from __future__ import annotations
@@ -23,26 +29,28 @@ import numpy as np
 import onnx
 from onnx import helper
 
-from ..runtime.checks import PARAMETERS, SliceCheck
+from ..runtime.checks import PARAMETERS, PadCheck, SliceCheck
 from .onnx_axes import axes_key, declared_shape, encode_axes
 from .onnx_fold import static_shape
 from .onnx_names import NameSource
 
 
-def specialise_runtime_slices(model: onnx.ModelProto) -> list[SliceCheck]:
-    """Rewrite, in place, every Slice whose parameters are model inputs or constants (at least one an
-    input) and whose data and output shapes are static; returns one check per rewritten Slice."""
+def specialise_runtime_bounds(model: onnx.ModelProto) -> list[SliceCheck | PadCheck]:
+    """Rewrite, in place, every Slice and Pad whose bounds are model inputs or constants (at least one
+    an input) and whose data and output shapes are static; returns one check per rewritten node."""
     graph = model.graph
     constants = {i.name: onnx.numpy_helper.to_array(i) for i in graph.initializer}
     graph_inputs = {i.name for i in graph.input if i.name not in constants}
     shapes = {v.name: static_shape(v) for v in [*graph.input, *graph.value_info, *graph.output]}
     names = NameSource(graph)
-    checks: list[SliceCheck] = []
+    checks: list[SliceCheck | PadCheck] = []
     nodes: list[onnx.NodeProto] = []
     for node in graph.node:
         rewritten = None
         if node.domain in ("", "ai.onnx") and node.op_type == "Slice" and len(node.input) >= 3:
-            rewritten = _specialise(node, graph, shapes, constants, graph_inputs, names, checks)
+            rewritten = _specialise_slice(node, graph, shapes, constants, graph_inputs, names, checks)
+        elif node.domain in ("", "ai.onnx") and node.op_type == "Pad" and len(node.input) >= 2 and node.input[1] in graph_inputs:
+            rewritten = _specialise_pad(node, graph, shapes, constants, graph_inputs, names, checks)
         nodes.extend(rewritten if rewritten is not None else [node])
     if checks:
         del graph.node[:]
@@ -50,7 +58,7 @@ def specialise_runtime_slices(model: onnx.ModelProto) -> list[SliceCheck]:
     return checks
 
 
-def _specialise(node, graph, shapes, constants, graph_inputs, names, checks) -> list[onnx.NodeProto] | None:
+def _specialise_slice(node, graph, shapes, constants, graph_inputs, names, checks) -> list[onnx.NodeProto] | None:
     given = [node.input[i] if i < len(node.input) else "" for i in range(1, 5)]
     if not any(name in graph_inputs for name in given) or not all(not n or n in graph_inputs or n in constants for n in given):
         return None
@@ -97,12 +105,28 @@ def _specialise(node, graph, shapes, constants, graph_inputs, names, checks) -> 
     return nodes
 
 
-class _GatherSlice:
-    """The nodes of one Slice as a Gather per sliced axis, for one set of axes."""
+class _Gathers:
+    """Builds the index arithmetic of one node rewritten into Gathers."""
 
     def __init__(self, node, given, data_shape, output_shape, graph, constants, names: NameSource):
         self.node, self.given, self.graph, self.names = node, given, graph, names
         self.data_shape, self.output_shape, self.constants = data_shape, output_shape, constants
+
+    def _constant(self, value) -> str:
+        return self.names.constant(self.graph, np.array(value, dtype=np.int64))
+
+    def _element(self, name: str, position: str, nodes) -> str:
+        """Element `position` of a parameter, as a 0-d int64."""
+        element, wide = self.names.fresh("bound"), self.names.fresh("bound_wide")
+        nodes += [
+            helper.make_node("Gather", [name, position], [element], axis=0),
+            helper.make_node("Cast", [element], [wide], to=onnx.TensorProto.INT64),
+        ]
+        return wide
+
+
+class _GatherSlice(_Gathers):
+    """The nodes of one Slice as a Gather per sliced axis, for one set of axes."""
 
     def nodes_for(self, axes: tuple[int, ...], output: str) -> list[onnx.NodeProto]:
         starts, _, axes_name, steps = self.given
@@ -119,9 +143,6 @@ class _GatherSlice:
             nodes.append(helper.make_node("Gather", [value, indices], [result], axis=axis, name=f"{self.node.name}/axis{axis}"))
             value = result
         return nodes
-
-    def _constant(self, value) -> str:
-        return self.names.constant(self.graph, np.array(value, dtype=np.int64))
 
     def _position(self, axis: int, axes: tuple[int, ...], axes_name: str, nodes) -> str:
         """Where `axis` stands in the axes input: known for constant axes (`axes` is then their order),
@@ -144,15 +165,6 @@ class _GatherSlice:
         ]
         return position
 
-    def _element(self, name: str, position: str, nodes) -> str:
-        """Element `position` of a parameter, as a 0-d int64."""
-        element, wide = self.names.fresh("slice_param"), self.names.fresh("slice_param_wide")
-        nodes += [
-            helper.make_node("Gather", [name, position], [element], axis=0),
-            helper.make_node("Cast", [element], [wide], to=onnx.TensorProto.INT64),
-        ]
-        return wide
-
     def _indices(self, axis: int, start: str, step: str, nodes) -> str:
         """start + step·i for i below the output length, the start clamped by ONNX's rule (negative
         counts from the end; into [0, size] for a positive step, [0, size - 1] for a negative one)."""
@@ -172,3 +184,109 @@ class _GatherSlice:
             helper.make_node("Add", [clamped, offsets], [indices]),
         ]
         return indices
+
+
+def _specialise_pad(node, graph, shapes, constants, graph_inputs, names, checks) -> list[onnx.NodeProto] | None:
+    """Pad whose pads are a model input, with constant (or no) axes."""
+    pads_name = node.input[1]
+    value_name = node.input[2] if len(node.input) > 2 else ""
+    axes_name = node.input[3] if len(node.input) > 3 else ""
+    data_shape = shapes.get(node.input[0])
+    output_shape = declared_shape(node.output[0], graph, shapes)
+    if data_shape is None or output_shape is None or len(output_shape) != len(data_shape) or (axes_name and axes_name not in constants):
+        return None
+    rank = len(data_shape)
+    axes = [a + rank if a < 0 else a for a in constants[axes_name].reshape(-1).tolist()] if axes_name else list(range(rank))
+    if sorted(set(axes)) != sorted(axes) or any(not 0 <= a < rank for a in axes):
+        return None
+    if any(data_shape[d] != output_shape[d] for d in range(rank) if d not in axes):
+        return None
+    mode = next((a.s.decode() for a in node.attribute if a.name == "mode"), "constant")
+    if mode not in _PAD_INDEX or any(data_shape[a] == 0 for a in axes):
+        return None
+    checks.append(PadCheck(node.name, tuple(data_shape), tuple(output_shape), pads_name, tuple(axes)))
+    return _GatherPad(node, [pads_name, value_name], data_shape, output_shape, graph, constants, names).nodes_for(axes, mode)
+
+
+class _GatherPad(_Gathers):
+    """The nodes of one Pad as a Gather per padded axis of the input index each output position reads."""
+
+    def nodes_for(self, axes: list[int], mode: str) -> list[onnx.NodeProto]:
+        pads_name, value_name = self.given
+        nodes: list[onnx.NodeProto] = []
+        value, masks = self.node.input[0], []
+        for number, axis in enumerate(axes):
+            begin = self._element(pads_name, self._constant(number), nodes)
+            size, length = self.data_shape[axis], self.output_shape[axis]
+            source = self.names.fresh("pad_source")
+            nodes.append(helper.make_node("Sub", [self._constant(np.arange(length)), begin], [source]))
+            indices = _PAD_INDEX[mode](self, source, size, nodes)
+            if mode == "constant":
+                masks.append(self._inside(source, size, axis, nodes))
+            gathered = self.node.output[0] if number == len(axes) - 1 and mode != "constant" else self.names.fresh("padded_axis")
+            nodes.append(helper.make_node("Gather", [value, indices], [gathered], axis=axis, name=f"{self.node.name}/axis{axis}"))
+            value = gathered
+        if mode == "constant":
+            nodes += self._fill_outside(value, masks, value_name)
+        return nodes
+
+    def _clamped(self, source: str, size: int, nodes) -> str:
+        clamped = self.names.fresh("pad_clamped")
+        nodes.append(helper.make_node("Clip", [source, self._constant(0), self._constant(size - 1)], [clamped]))
+        return clamped
+
+    def _wrapped(self, source: str, size: int, nodes) -> str:
+        wrapped = self.names.fresh("pad_wrapped")
+        nodes.append(helper.make_node("Mod", [source, self._constant(size)], [wrapped]))  # sign of the divisor
+        return wrapped
+
+    def _reflected(self, source: str, size: int, nodes) -> str:
+        """Reflection without repeating the edge: period 2(size - 1), the second half mirrored."""
+        if size == 1:
+            return self._clamped(source, size, nodes)
+        period = 2 * (size - 1)
+        phase, below, mirrored, reflected = (self.names.fresh(s) for s in ("pad_phase", "pad_below", "pad_mirrored", "pad_reflected"))
+        nodes += [
+            helper.make_node("Mod", [source, self._constant(period)], [phase]),
+            helper.make_node("Less", [phase, self._constant(size)], [below]),
+            helper.make_node("Sub", [self._constant(period), phase], [mirrored]),
+            helper.make_node("Where", [below, phase, mirrored], [reflected]),
+        ]
+        return reflected
+
+    def _inside(self, source: str, size: int, axis: int, nodes) -> str:
+        """Which output positions along `axis` read the input, shaped to broadcast against the result."""
+        not_below, below_end, inside, shaped = (self.names.fresh(s) for s in ("pad_not_below", "pad_below_end", "pad_inside", "pad_mask"))
+        shape = [1] * len(self.data_shape)
+        shape[axis] = self.output_shape[axis]
+        nodes += [
+            helper.make_node("GreaterOrEqual", [source, self._constant(0)], [not_below]),
+            helper.make_node("Less", [source, self._constant(size)], [below_end]),
+            helper.make_node("And", [not_below, below_end], [inside]),
+            helper.make_node("Reshape", [inside, self._constant(shape)], [shaped]),
+        ]
+        return shaped
+
+    def _fill_outside(self, gathered: str, masks: list[str], value_name: str) -> list[onnx.NodeProto]:
+        nodes, mask = [], masks[0]
+        for other in masks[1:]:
+            joined = self.names.fresh("pad_mask")
+            nodes.append(helper.make_node("And", [mask, other], [joined]))
+            mask = joined
+        fill = self.names.fresh("pad_value")
+        if value_name:
+            nodes.append(helper.make_node("CastLike", [value_name, gathered], [fill]))
+        else:
+            nodes.append(helper.make_node("CastLike", [self._constant(0), gathered], [fill]))
+        nodes.append(helper.make_node("Where", [mask, gathered, fill], [self.node.output[0]]))
+        return nodes
+
+
+#: How an output position's source index (position - begin, maybe outside the input) becomes an
+#: index into the input, per Pad mode (constant positions outside are masked afterwards).
+_PAD_INDEX = {
+    "constant": _GatherPad._clamped,
+    "edge": _GatherPad._clamped,
+    "wrap": _GatherPad._wrapped,
+    "reflect": _GatherPad._reflected,
+}
