@@ -125,12 +125,19 @@ def _select(node, rank, count, candidates, graph, names, constraints, scalar=Fal
         output = names.fresh("specialised")
         nodes.append(_with_axes(node, axes, output, graph, names, scalar))
         results.append(output)
-    chosen = results[-1]
+    return nodes + select_by_axes(key, candidates, results, node.output[0], graph, names)
+
+
+def select_by_axes(key: str, candidates, results: list[str], output: str, graph, names) -> list[onnx.NodeProto]:
+    """Where nodes that give `output` the result computed for the axis set the key (`axes_key`) names;
+    the last candidate is taken when no other matches (the runtime has checked the value)."""
+    count = len(candidates[0])
+    nodes, chosen = [], results[-1]
     for axes, result in zip(reversed(candidates[:-1]), reversed(results[:-1])):
         matches = names.fresh("matches")
-        code = names.constant(graph, np.array(encode_axes(axes, count), dtype=np.int64))
+        code = names.constant(graph, np.array(_encode_axes(axes, count), dtype=np.int64))
         nodes.append(helper.make_node("Equal", [key, code], [matches]))
-        selected = node.output[0] if result == results[0] else names.fresh("selected")
+        selected = output if result == results[0] else names.fresh("selected")
         nodes.append(helper.make_node("Where", [matches, result, chosen], [selected]))
         chosen = selected
     return nodes
@@ -147,26 +154,29 @@ def _with_axes(node, axes, output, graph, names, scalar=False) -> onnx.NodeProto
     return copy
 
 
+def normalised_axes(axes_name, rank, graph, names) -> tuple[list[onnx.NodeProto], str]:
+    """Nodes giving the axes input as a 1-d int64 with negative axes counted from the end."""
+    as_list, wide, negative, wrapped, normalised = (names.fresh(s) for s in ("as_list", "wide", "negative", "wrapped", "normalised"))
+    nodes = [
+        helper.make_node("Reshape", [axes_name, names.constant(graph, np.array([-1], dtype=np.int64))], [as_list]),
+        helper.make_node("Cast", [as_list], [wide], to=onnx.TensorProto.INT64),
+        helper.make_node("Less", [wide, names.constant(graph, np.array(0, dtype=np.int64))], [negative]),
+        helper.make_node("Add", [wide, names.constant(graph, np.array(rank, dtype=np.int64))], [wrapped]),
+        helper.make_node("Where", [negative, wrapped, wide], [normalised]),
+    ]
+    return nodes, normalised
+
+
 def axes_key(axes_name, rank, count, graph, names) -> tuple[list[onnx.NodeProto], str]:
     """Nodes computing one integer that tells the axis sets apart: Σ_d hits(d)·(count+1)^d, with
     hits(d) how many of the (normalised) axes are d."""
-    as_list, wide, negative, wrapped, normalised, column, hits, hit_counts, counts, weighted, key = (
-        names.fresh(s)
-        for s in ("as_list", "wide", "negative", "wrapped", "normalised", "column", "hits", "hit_counts", "counts", "weighted", "key")
-    )
-    zero = names.constant(graph, np.array(0, dtype=np.int64))
-    flat = names.constant(graph, np.array([-1], dtype=np.int64))
-    rank_value = names.constant(graph, np.array(rank, dtype=np.int64))
+    nodes, normalised = normalised_axes(axes_name, rank, graph, names)
+    column, hits, hit_counts, counts, weighted, key = (names.fresh(s) for s in ("column", "hits", "hit_counts", "counts", "weighted", "key"))
     dims = names.constant(graph, np.arange(rank, dtype=np.int64))
     weights = names.constant(graph, (count + 1) ** np.arange(rank, dtype=np.int64))
     first_axis = names.constant(graph, np.array([0], dtype=np.int64))
     last_axis = names.constant(graph, np.array([1], dtype=np.int64))
-    nodes = [
-        helper.make_node("Reshape", [axes_name, flat], [as_list]),
-        helper.make_node("Cast", [as_list], [wide], to=onnx.TensorProto.INT64),
-        helper.make_node("Less", [wide, zero], [negative]),
-        helper.make_node("Add", [wide, rank_value], [wrapped]),
-        helper.make_node("Where", [negative, wrapped, wide], [normalised]),
+    nodes += [
         helper.make_node("Unsqueeze", [normalised, last_axis], [column]),
         helper.make_node("Equal", [column, dims], [hits]),
         helper.make_node("Cast", [hits], [hit_counts], to=onnx.TensorProto.INT64),
@@ -177,7 +187,7 @@ def axes_key(axes_name, rank, count, graph, names) -> tuple[list[onnx.NodeProto]
     return nodes, key
 
 
-def encode_axes(axes: tuple[int, ...], count: int) -> int:
+def _encode_axes(axes: tuple[int, ...], count: int) -> int:
     return sum((count + 1) ** d for d in axes)
 
 

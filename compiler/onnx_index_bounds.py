@@ -30,7 +30,7 @@ import onnx
 from onnx import helper
 
 from ..runtime.checks import PARAMETERS, PadCheck, SliceCheck
-from .onnx_axes import axes_key, declared_shape, encode_axes
+from .onnx_axes import axes_key, declared_shape, normalised_axes, select_by_axes
 from .onnx_fold import static_shape
 from .onnx_names import NameSource
 
@@ -95,14 +95,7 @@ def _specialise_slice(node, graph, shapes, constants, graph_inputs, names, check
     for axes in candidates:
         results.append(names.fresh("sliced"))
         nodes += builder.nodes_for(axes, results[-1])
-    chosen = results[-1]
-    for axes, result in zip(reversed(candidates[:-1]), reversed(results[:-1])):
-        matches = names.fresh("matches")
-        code = names.constant(graph, np.array(encode_axes(axes, count), dtype=np.int64))
-        selected = node.output[0] if result == results[0] else names.fresh("selected")
-        nodes += [helper.make_node("Equal", [key, code], [matches]), helper.make_node("Where", [matches, result, chosen], [selected])]
-        chosen = selected
-    return nodes
+    return nodes + select_by_axes(key, candidates, results, node.output[0], graph, names)
 
 
 class _Gathers:
@@ -149,16 +142,9 @@ class _GatherSlice(_Gathers):
         looked up for given ones."""
         if not axes_name or axes_name in self.constants:
             return self._constant(axes.index(axis))
-        rank = len(self.data_shape)
-        fresh = self.names.fresh
-        wide, negative, wrapped, normalised, hits, as_int, position = (
-            fresh(s) for s in ("axes_wide", "axes_negative", "axes_wrapped", "axes_normalised", "axes_hits", "axes_hit_ints", "axes_position")
-        )
-        nodes += [
-            helper.make_node("Cast", [axes_name], [wide], to=onnx.TensorProto.INT64),
-            helper.make_node("Less", [wide, self._constant(0)], [negative]),
-            helper.make_node("Add", [wide, self._constant(rank)], [wrapped]),
-            helper.make_node("Where", [negative, wrapped, wide], [normalised]),
+        found, normalised = normalised_axes(axes_name, len(self.data_shape), self.graph, self.names)
+        hits, as_int, position = (self.names.fresh(s) for s in ("axes_hits", "axes_hit_ints", "axes_position"))
+        nodes += found + [
             helper.make_node("Equal", [normalised, self._constant(axis)], [hits]),
             helper.make_node("Cast", [hits], [as_int], to=onnx.TensorProto.INT32),
             helper.make_node("ArgMax", [as_int], [position], axis=0, keepdims=0),
