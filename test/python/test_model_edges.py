@@ -606,3 +606,15 @@ def test_pads_given_at_run_time_follow_numpy(tmp_path, mode):
     np.testing.assert_array_equal(outputs["y"], expected)
     with pytest.raises(InputError, match=r"input 'pads': Pad node 'Pad_0' gets pads \[1, 1, 1, -2\], which pad \[2, 4, 5\] to \[2, 6, 4\]"):
         session.run({"x": x, "pads": np.array([1, 1, 1, -2])})
+
+
+@pytest.mark.parametrize("strides, dilations, pads", [([2, 2], [1, 1], [3, 3, 3, 3]), ([1, 2], [2, 1], [0, 1, 2, 0])])
+def test_thin_channel_convolution_as_a_matmul_over_patches(tmp_path, strides, dilations, pads):
+    """Fewer than 8 input channels (an image stem): the CPU lowers the convolution as im2col and a
+    matmul. Batch 2, bias, strides, dilations and asymmetric padding against the reference."""
+    size = [(extent + pads[a] + pads[a + 2] - dilations[a] * (kernel - 1) - 1) // strides[a] + 1
+            for a, (extent, kernel) in enumerate([(15, 4), (13, 3)])]
+    model = _model([N("Conv", ["x", "w", "b"], ["y"], strides=strides, dilations=dilations, pads=pads)],
+                   [_tensor("x", [2, 3, 15, 13]), _tensor("w", [5, 3, 4, 3]), _tensor("b", [5])], [_tensor("y", [2, 5, *size])])
+    _, _, feeds, outputs = compile_bundle_and_run(model, tmp_path=tmp_path)
+    assert_close(outputs["y"], evaluator_outputs(model, feeds)[0])

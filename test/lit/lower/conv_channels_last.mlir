@@ -2,18 +2,19 @@
 
 // gimlet-lower-to-linalg with conv-layout=nhwc (the CPU target's layout): 2-d
 // convolutions of one group and depthwise ones run channels-last between
-// transposes; other grouped and non-2-d convolutions keep the model's layout.
+// transposes; other grouped and non-2-d convolutions keep the model's layout;
+// one of fewer than 8 input channels (an image stem) is a matmul over patches.
 
 // One group: input NCHW → NHWC, filter FCHW → HWCF, result NHWC → NCHW.
 // CHECK-LABEL: func.func @dense
-// CHECK-SAME: (%[[X:.*]]: tensor<1x3x8x8xf32>, %[[W:.*]]: tensor<4x3x3x3xf32>)
-// CHECK: %[[XT:.*]] = linalg.transpose ins(%[[X]] : tensor<1x3x8x8xf32>) outs(%{{.*}} : tensor<1x8x8x3xf32>) permutation = [0, 2, 3, 1]
-// CHECK: %[[WT:.*]] = linalg.transpose ins(%[[W]] : tensor<4x3x3x3xf32>) outs(%{{.*}} : tensor<3x3x3x4xf32>) permutation = [2, 3, 1, 0]
-// CHECK: %[[C:.*]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[XT]], %[[WT]] : tensor<1x8x8x3xf32>, tensor<3x3x3x4xf32>) outs(%{{.*}} : tensor<1x6x6x4xf32>)
+// CHECK-SAME: (%[[X:.*]]: tensor<1x8x8x8xf32>, %[[W:.*]]: tensor<4x8x3x3xf32>)
+// CHECK: %[[XT:.*]] = linalg.transpose ins(%[[X]] : tensor<1x8x8x8xf32>) outs(%{{.*}} : tensor<1x8x8x8xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[WT:.*]] = linalg.transpose ins(%[[W]] : tensor<4x8x3x3xf32>) outs(%{{.*}} : tensor<3x3x8x4xf32>) permutation = [2, 3, 1, 0]
+// CHECK: %[[C:.*]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[XT]], %[[WT]] : tensor<1x8x8x8xf32>, tensor<3x3x8x4xf32>) outs(%{{.*}} : tensor<1x6x6x4xf32>)
 // CHECK: %[[R:.*]] = linalg.transpose ins(%[[C]] : tensor<1x6x6x4xf32>) outs(%{{.*}} : tensor<1x4x6x6xf32>) permutation = [0, 3, 1, 2]
 // CHECK: return %[[R]]
-func.func @dense(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
-  %0 = "gimlet.conv"(%x, %w) {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+func.func @dense(%x: tensor<1x8x8x8xf32>, %w: tensor<4x8x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  %0 = "gimlet.conv"(%x, %w) {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x8x8x8xf32>, tensor<4x8x3x3xf32>) -> tensor<1x4x6x6xf32>
   return %0 : tensor<1x4x6x6xf32>
 }
 
@@ -44,12 +45,30 @@ func.func @grouped_and_1d(%x: tensor<1x4x8x8xf32>, %w: tensor<4x2x3x3xf32>, %s: 
 // Padding is applied after the transpose, to the NHWC input: IREE cancels
 // transposes between convolutions only when no pad stands between them.
 // CHECK-LABEL: func.func @padded
-// CHECK-SAME: (%[[X:.*]]: tensor<1x3x8x8xf32>
-// CHECK: %[[XT:.*]] = linalg.transpose ins(%[[X]] : tensor<1x3x8x8xf32>) outs(%{{.*}} : tensor<1x8x8x3xf32>) permutation = [0, 2, 3, 1]
+// CHECK-SAME: (%[[X:.*]]: tensor<1x8x8x8xf32>
+// CHECK: %[[XT:.*]] = linalg.transpose ins(%[[X]] : tensor<1x8x8x8xf32>) outs(%{{.*}} : tensor<1x8x8x8xf32>) permutation = [0, 2, 3, 1]
 // CHECK: %[[P:.*]] = tensor.pad %[[XT]] low[0, 1, 2, 0] high[0, 1, 2, 0]
-// CHECK: } : tensor<1x8x8x3xf32> to tensor<1x10x12x3xf32>
-// CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[P]], %{{.*}} : tensor<1x10x12x3xf32>, tensor<3x3x3x4xf32>)
-func.func @padded(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x8x10xf32> {
-  %0 = "gimlet.conv"(%x, %w) {strides = array<i64: 1, 1>, padding = array<i64: 1, 2, 1, 2>, dilations = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x10xf32>
+// CHECK: } : tensor<1x8x8x8xf32> to tensor<1x10x12x8xf32>
+// CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[P]], %{{.*}} : tensor<1x10x12x8xf32>, tensor<3x3x8x4xf32>)
+func.func @padded(%x: tensor<1x8x8x8xf32>, %w: tensor<4x8x3x3xf32>) -> tensor<1x4x8x10xf32> {
+  %0 = "gimlet.conv"(%x, %w) {strides = array<i64: 1, 1>, padding = array<i64: 1, 2, 1, 2>, dilations = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x8x8x8xf32>, tensor<4x8x3x3xf32>) -> tensor<1x4x8x10xf32>
   return %0 : tensor<1x4x8x10xf32>
+}
+
+// Three input channels (an image stem), stride 2, padded: the patches of the padded NCHW input,
+// [N, OH, OW, C, KH, KW], are read as the transposed right operand of a matmul whose left operand
+// is the filter as [F, C·KH·KW]; the [F, N·OH·OW] product is channels-first already.
+// CHECK-LABEL: func.func @thin_channels
+// CHECK-SAME: (%[[X:.*]]: tensor<1x3x8x8xf32>, %[[W:.*]]: tensor<4x3x3x3xf32>)
+// CHECK: %[[P:.*]] = tensor.pad %[[X]] low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK: %[[PATCHES:.*]] = linalg.generic {{.*}} ins(%[[P]] : tensor<1x3x10x10xf32>) outs(%{{.*}} : tensor<1x4x4x3x3x3xf32>)
+// CHECK: %[[ROWS:.*]] = tensor.collapse_shape %[[PATCHES]] {{\[\[}}0, 1, 2], [3, 4, 5]] : tensor<1x4x4x3x3x3xf32> into tensor<16x27xf32>
+// CHECK: %[[PRODUCT:.*]] = linalg.matmul indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}] ins(%{{.*}}, %[[ROWS]] : tensor<4x27xf32>, tensor<16x27xf32>) outs(%{{.*}} : tensor<4x16xf32>)
+// CHECK: %[[FEATURES:.*]] = tensor.expand_shape %[[PRODUCT]] {{.*}} : tensor<4x16xf32> into tensor<4x1x4x4xf32>
+// CHECK: %[[R:.*]] = linalg.transpose ins(%[[FEATURES]] : tensor<4x1x4x4xf32>) outs(%{{.*}} : tensor<1x4x4x4xf32>) permutation = [1, 0, 2, 3]
+// CHECK-NOT: linalg.conv
+// CHECK: return %[[R]] : tensor<1x4x4x4xf32>
+func.func @thin_channels(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x4x4xf32> {
+  %0 = "gimlet.conv"(%x, %w) {strides = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x4x4xf32>
+  return %0 : tensor<1x4x4x4xf32>
 }
