@@ -36,11 +36,12 @@ from onnx import TensorProto, helper, numpy_helper
 
 from ..dialects.contraction import window_output_size, window_tap_counts
 from .onnx_fold import static_shape
+from .onnx_grid_sample import grid_sample_nodes
 from .onnx_names import NameSource
 
 
 #: The op types this module may rewrite.
-REWRITTEN = frozenset({"QLinearMatMul", "CumProd", "AveragePool", "Resize", "LpNormalization", "Det"})
+REWRITTEN = frozenset({"QLinearMatMul", "CumProd", "AveragePool", "Resize", "LpNormalization", "Det", "GridSample"})
 #: Longest axis CumProd is rewritten along.
 MAX_CUMPROD_LENGTH = 1024
 #: Largest matrix whose determinant is written out as its cofactor expansion.
@@ -49,8 +50,8 @@ MAX_CLOSED_FORM_DET = 3
 
 def rewrite_unsupported(model: onnx.ModelProto) -> int:
     """Rewrite, in place, every main-graph QLinearMatMul, CumProd (along a constant axis), ceil-mode
-    AveragePool that counts padding, Resize with axes, LpNormalization and small Det; returns how
-    many nodes were rewritten."""
+    AveragePool that counts padding, Resize with axes, LpNormalization, small Det and GridSample
+    (`onnx_grid_sample`); returns how many nodes were rewritten."""
     graph = model.graph
     if not any(node.op_type in REWRITTEN and node.domain in ("", "ai.onnx") for node in graph.node):
         return 0
@@ -63,7 +64,8 @@ def rewrite_unsupported(model: onnx.ModelProto) -> int:
     for node in graph.node:
         replacement = None
         if node.domain in ("", "ai.onnx") and node.op_type in REWRITTEN:
-            replacement = _rewrite(node, static_shape(infos.get(node.input[0])), types, initializers, graph, names)
+            shapes = [static_shape(infos.get(name)) for name in node.input]
+            replacement = _rewrite(node, shapes, types, initializers, graph, names)
         nodes.extend(replacement if replacement is not None else [node])
         rewritten += replacement is not None
     del graph.node[:]
@@ -71,8 +73,9 @@ def rewrite_unsupported(model: onnx.ModelProto) -> int:
     return rewritten
 
 
-def _rewrite(node, shape, types, initializers, graph, names) -> list[onnx.NodeProto] | None:
-    """The nodes that replace `node` (an op of REWRITTEN whose input shape is `shape`), or None to keep it."""
+def _rewrite(node, shapes, types, initializers, graph, names) -> list[onnx.NodeProto] | None:
+    """The nodes that replace `node` (an op of REWRITTEN whose inputs have `shapes`), or None to keep it."""
+    shape = shapes[0]
     if node.op_type == "QLinearMatMul":
         output_type = types.get(node.output[0])
         return _qlinear_matmul(node, output_type, graph, names) if output_type in (TensorProto.INT8, TensorProto.UINT8) else None
@@ -85,6 +88,8 @@ def _rewrite(node, shape, types, initializers, graph, names) -> list[onnx.NodePr
         return _lp_normalization(node, shape, types.get(node.input[0]), graph, names)
     if node.op_type == "Det":
         return _closed_form_det(node, shape, graph, names)
+    if node.op_type == "GridSample":
+        return grid_sample_nodes(node, shape, shapes[1], graph, names)
     return _full_rank_resize(node, shape, graph, names)
 
 

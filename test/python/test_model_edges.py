@@ -618,3 +618,32 @@ def test_thin_channel_convolution_as_a_matmul_over_patches(tmp_path, strides, di
                    [_tensor("x", [2, 3, 15, 13]), _tensor("w", [5, 3, 4, 3]), _tensor("b", [5])], [_tensor("y", [2, 5, *size])])
     _, _, feeds, outputs = compile_bundle_and_run(model, tmp_path=tmp_path)
     assert_close(outputs["y"], evaluator_outputs(model, feeds)[0])
+
+
+@pytest.mark.parametrize(
+    "mode, padding_mode, align_corners, spatial",
+    [
+        ("nearest", "zeros", 0, [5, 4]),
+        ("nearest", "border", 1, [5, 4]),
+        ("nearest", "reflection", 0, [5, 4]),
+        ("linear", "zeros", 1, [5, 4]),
+        ("linear", "border", 0, [5, 4]),
+        ("linear", "reflection", 1, [5, 4]),
+        ("linear", "reflection", 0, [3, 4, 2]),
+        ("nearest", "zeros", 1, [3, 4, 2]),
+    ],
+)
+def test_grid_sample_follows_the_onnx_definition(tmp_path, mode, padding_mode, align_corners, spatial):
+    """GridSample is rewritten into gathers: torch-mlir's lowering rounded nearest halves up, read
+    uninitialised memory under zeros padding, and had no border, reflection or 3-d path. Grid points
+    reach past the border (to exercise clamping and reflection) and include exact halves."""
+    rank = len(spatial)
+    out = [3, 4] if rank == 2 else [2, 3, 2]
+    model = _model([N("GridSample", ["x", "grid"], ["y"], mode=mode, padding_mode=padding_mode, align_corners=align_corners)],
+                   [_tensor("x", [2, 3, *spatial]), _tensor("grid", [2, *out, rank])], [_tensor("y", [2, 3, *out])], opset=20)
+    rng = np.random.default_rng(rank)
+    grid = rng.uniform(-1.6, 1.6, (2, *out, rank)).astype(np.float32)
+    grid.reshape(-1, rank)[:3] = [[0.0] * rank, [0.5] * rank, [-1.0] * rank]
+    feeds = {"x": rng.standard_normal((2, 3, *spatial)).astype(np.float32), "grid": grid}
+    _, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path)
+    assert_close(outputs["y"], evaluator_outputs(model, feeds)[0])
