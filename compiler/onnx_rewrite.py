@@ -22,6 +22,11 @@ becomes NaN where ONNX (its reference and ONNX Runtime) gives 0. The rewrite
 divides by the norm with 1 in place of a zero norm (the slice is zero, so the
 quotient is).
 
+LpPool: torch-mlir has no conversion with dilations or SAME auto-padding. The
+rewrite is its definition through AveragePool, which has both: the p-th root
+of the window sum of |x|^p, the sum being the average over the whole window
+(padding counted) times the window size.
+
 Det: torch-mlir's determinant eliminates without pivoting, so a matrix with a
 zero leading entry gave NaN (test_det_2d: det [[0, 1], [2, 3]] came out NaN,
 not -2). Matrices up to 3×3 are rewritten into the closed form (cofactor
@@ -41,7 +46,7 @@ from .onnx_names import NameSource
 
 
 #: The op types this module may rewrite.
-REWRITTEN = frozenset({"QLinearMatMul", "CumProd", "AveragePool", "Resize", "LpNormalization", "Det", "GridSample"})
+REWRITTEN = frozenset({"QLinearMatMul", "CumProd", "AveragePool", "Resize", "LpNormalization", "Det", "GridSample", "LpPool"})
 #: Longest axis CumProd is rewritten along.
 MAX_CUMPROD_LENGTH = 1024
 #: Largest matrix whose determinant is written out as its cofactor expansion.
@@ -90,6 +95,8 @@ def _rewrite(node, shapes, types, initializers, graph, names) -> list[onnx.NodeP
         return _closed_form_det(node, shape, graph, names)
     if node.op_type == "GridSample":
         return grid_sample_nodes(node, shape, shapes[1], graph, names)
+    if node.op_type == "LpPool":
+        return _lp_pool(node, types.get(node.input[0]), graph, names)
     return _full_rank_resize(node, shape, graph, names)
 
 
@@ -112,6 +119,28 @@ def _lp_normalization(node, shape, element_type, graph, names) -> list[onnx.Node
         helper.make_node("Equal", [norm, zero], [zero_norm]),
         helper.make_node("Where", [zero_norm, one, norm], [divisor]),
         helper.make_node("Div", [x, divisor], [node.output[0]]),
+    ]
+
+
+def _lp_pool(node, element_type, graph, names) -> list[onnx.NodeProto] | None:
+    """(Σ_window |x|^p)^(1/p), the window sum an AveragePool that counts padding times the window size
+    (not in ceil mode, where a last window past the padding is averaged over fewer taps)."""
+    attributes = {a.name: a for a in node.attribute}
+    if not element_type or ("ceil_mode" in attributes and attributes["ceil_mode"].i):
+        return None
+    p = attributes["p"].i if "p" in attributes else 2
+    window = int(np.prod(attributes["kernel_shape"].ints))
+    dtype = helper.tensor_dtype_to_np_dtype(element_type)
+    pool = helper.make_node("AveragePool", [], [], count_include_pad=1)
+    pool.attribute.extend(a for a in node.attribute if a.name != "p")
+    magnitude, powered, mean, total = (names.fresh(s) for s in ("lp_magnitude", "lp_powered", "lp_mean", "lp_total"))
+    pool.input[:], pool.output[:] = [powered], [mean]
+    return [
+        helper.make_node("Abs", [node.input[0]], [magnitude]),
+        helper.make_node("Pow", [magnitude, names.constant(graph, np.array(p, dtype=dtype))], [powered]),
+        pool,
+        helper.make_node("Mul", [mean, names.constant(graph, np.array(window, dtype=dtype))], [total]),
+        helper.make_node("Pow", [total, names.constant(graph, np.array(1.0 / p, dtype=dtype))], [node.output[0]]),
     ]
 
 

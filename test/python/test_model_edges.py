@@ -647,3 +647,18 @@ def test_grid_sample_follows_the_onnx_definition(tmp_path, mode, padding_mode, a
     feeds = {"x": rng.standard_normal((2, 3, *spatial)).astype(np.float32), "grid": grid}
     _, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path)
     assert_close(outputs["y"], evaluator_outputs(model, feeds)[0])
+
+
+@pytest.mark.parametrize("attributes", [{"dilations": [2, 1], "pads": [1, 0, 2, 1]}, {"auto_pad": "SAME_LOWER", "strides": [2, 2], "p": 3}])
+def test_lp_pool_with_dilations_or_same_padding(tmp_path, attributes):
+    """torch-mlir has no LpPool conversion with dilations or SAME padding; gimlet writes it as the
+    p-th root of an AveragePool (padding counted) of |x|^p times the window size."""
+    x = np.random.default_rng(3).standard_normal((1, 2, 7, 6)).astype(np.float32)
+    model = _model([N("LpPool", ["x"], ["y"], kernel_shape=[3, 2], **attributes)], [_tensor("x", [1, 2, 7, 6])], [_tensor("y", None)], opset=18)
+    model = onnx.shape_inference.infer_shapes(model)
+    expected = reference_outputs(model, {"x": x})[0]
+    model.graph.output[0].type.tensor_type.shape.Clear()
+    for size in expected.shape:
+        model.graph.output[0].type.tensor_type.shape.dim.add().dim_value = size
+    _, _, _, outputs = compile_bundle_and_run(model, {"x": x}, tmp_path=tmp_path)
+    assert_close(outputs["y"], expected)
