@@ -23,7 +23,7 @@ from iree.compiler import ir
 from ..dialects import location_name
 from ..errors import ModelImportError
 from ..passes.raise_torch import RAISED_ONNX_OPS
-from ..runtime.checks import PadCheck, SliceCheck, ValuesCheck
+from ..runtime.checks import CountCheck, PadCheck, SliceCheck, ValuesCheck
 from .onnx_axes import AxesInput, specialise_runtime_axes
 from .onnx_control import simplify_control_flow
 from .onnx_expand import expand_functions, expandable_op_types
@@ -77,12 +77,12 @@ def torch_backend_pipeline() -> str:
 class LoadedModel:
     """An ONNX model with the name it is reported under (its path, or '<model>'), the inputs that
     give reductions their axes (compiled for the axis sets the model's shapes allow), and the checks
-    the runtime makes of input values that shape results (Slice bounds, pads, AffineGrid sizes, ...)."""
+    the runtime makes of input values that shape results (Slice bounds, pads, Compress conditions, AffineGrid sizes, ...)."""
 
     proto: onnx.ModelProto
     name: str
     axes_inputs: dict[str, AxesInput] = field(default_factory=dict)
-    checks: list[SliceCheck | PadCheck | ValuesCheck] = field(default_factory=list)
+    checks: list[SliceCheck | PadCheck | CountCheck | ValuesCheck] = field(default_factory=list)
 
 
 def load_model(source: str | os.PathLike | bytes | onnx.ModelProto) -> LoadedModel:
@@ -131,7 +131,7 @@ def default_opset(model: onnx.ModelProto) -> int:
 
 def prepare_model(model: LoadedModel, input_shapes: dict[str, list[int]] | None = None) -> LoadedModel:
     """Fix input shapes, upgrade old opsets, infer shapes, fold shape arithmetic, compile reductions
-    whose axes are inputs for the axes that fit, and Slices and Pads whose bounds are inputs and ops whose
+    whose axes are inputs for the axes that fit, and Slices, Pads and Compresses whose bounds are inputs and ops whose
     shape-giving input is an input for the declared shapes, rewrite or expand the ops torch-mlir converts
     wrongly, and check every tensor has a type."""
     proto = onnx.ModelProto()

@@ -1,4 +1,4 @@
-"""Compile Slices and Pads whose bounds are model inputs, for the shape the model declares.
+"""Compile Slices, Pads and Compresses whose bounds are model inputs, for the shape the model declares.
 
 gimlet compiles static shapes, and a Slice whose bounds are model inputs has
 a result whose length depends on their values. torch-mlir lowers it with
@@ -19,6 +19,12 @@ of each axis is d + begin + end. Each padded axis becomes a Gather of the
 input index every output position reads (clamped for edge, reflected for
 reflect, wrapped for wrap; for constant, clamped and then masked to the
 constant value), and a `PadCheck` has the runtime check the sums.
+
+A Compress whose condition is a model input selects as many slices as the
+condition has trues, which the declared shape fixes at k: the positions of
+the first k trues are the top k of `condition · (length - position)` (the
+falses score 0), gathered in order, and a `CountCheck` has the runtime
+check the count.
 """
 
 from __future__ import annotations
@@ -29,21 +35,21 @@ import numpy as np
 import onnx
 from onnx import helper
 
-from ..runtime.checks import PARAMETERS, PadCheck, SliceCheck
+from ..runtime.checks import PARAMETERS, CountCheck, PadCheck, SliceCheck
 from .onnx_axes import axes_key, declared_shape, normalised_axes, select_by_axes
 from .onnx_fold import static_shape
 from .onnx_names import NameSource
 
 
-def specialise_runtime_bounds(model: onnx.ModelProto) -> list[SliceCheck | PadCheck]:
-    """Rewrite, in place, every Slice and Pad whose bounds are model inputs or constants (at least one
-    an input) and whose data and output shapes are static; returns one check per rewritten node."""
+def specialise_runtime_bounds(model: onnx.ModelProto) -> list[SliceCheck | PadCheck | CountCheck]:
+    """Rewrite, in place, every Slice, Pad and Compress whose bounds are model inputs or constants (at
+    least one an input) and whose data and output shapes are static; returns one check per rewritten node."""
     graph = model.graph
     constants = {i.name: onnx.numpy_helper.to_array(i) for i in graph.initializer}
     graph_inputs = {i.name for i in graph.input if i.name not in constants}
     shapes = {v.name: static_shape(v) for v in [*graph.input, *graph.value_info, *graph.output]}
     names = NameSource(graph)
-    checks: list[SliceCheck | PadCheck] = []
+    checks: list[SliceCheck | PadCheck | CountCheck] = []
     nodes: list[onnx.NodeProto] = []
     for node in graph.node:
         rewritten = None
@@ -51,6 +57,8 @@ def specialise_runtime_bounds(model: onnx.ModelProto) -> list[SliceCheck | PadCh
             rewritten = _specialise_slice(node, graph, shapes, constants, graph_inputs, names, checks)
         elif node.domain in ("", "ai.onnx") and node.op_type == "Pad" and len(node.input) >= 2 and node.input[1] in graph_inputs:
             rewritten = _specialise_pad(node, graph, shapes, constants, graph_inputs, names, checks)
+        elif node.domain in ("", "ai.onnx") and node.op_type == "Compress" and node.input[1] in graph_inputs:
+            rewritten = _specialise_compress(node, graph, shapes, names, checks)
         nodes.extend(rewritten if rewritten is not None else [node])
     if checks:
         del graph.node[:]
@@ -276,3 +284,34 @@ _PAD_INDEX = {
     "wrap": _GatherPad._wrapped,
     "reflect": _GatherPad._reflected,
 }
+
+
+def _specialise_compress(node, graph, shapes, names, checks) -> list[onnx.NodeProto] | None:
+    """Compress whose condition is a model input, along an axis or over the flattened input."""
+    data_shape, condition_shape = shapes.get(node.input[0]), shapes.get(node.input[1])
+    output_shape = declared_shape(node.output[0], graph, shapes)
+    if data_shape is None or condition_shape is None or output_shape is None or len(condition_shape) != 1:
+        return None
+    axis = next((a.i for a in node.attribute if a.name == "axis"), None)
+    flattened = axis is None
+    nodes: list[onnx.NodeProto] = []
+    data = node.input[0]
+    if flattened:
+        data, axis, extent = names.fresh("compress_flat"), 0, int(np.prod(data_shape))
+        nodes.append(helper.make_node("Reshape", [node.input[0], names.constant(graph, np.array([-1], dtype=np.int64))], [data]))
+    else:
+        axis = axis + len(data_shape) if axis < 0 else axis
+        extent = data_shape[axis]
+    length = condition_shape[0]
+    if len(output_shape) != (1 if flattened else len(data_shape)) or length > extent or output_shape[axis] > length:
+        return None
+    selected = output_shape[axis]
+    checks.append(CountCheck(node.name, node.input[1], selected))
+    ints, scores, values, positions = (names.fresh(s) for s in ("compress_ints", "compress_scores", "compress_top", "compress_positions"))
+    nodes += [
+        helper.make_node("Cast", [node.input[1]], [ints], to=onnx.TensorProto.INT64),
+        helper.make_node("Mul", [ints, names.constant(graph, np.arange(length, 0, -1, dtype=np.int64))], [scores]),
+        helper.make_node("TopK", [scores, names.constant(graph, np.array([selected], dtype=np.int64))], [values, positions], axis=0, largest=1, sorted=1),
+        helper.make_node("Gather", [data, positions], [node.output[0]], axis=axis, name=f"{node.name}/gather"),
+    ]
+    return nodes

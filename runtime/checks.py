@@ -1,7 +1,7 @@
 """Checks of input values a bundle was compiled to rely on (the manifest's `checks`).
 
 gimlet compiles static shapes. Where a model input's value decides a result's
-shape (a Slice's bounds, a Pad's pads, the size an AffineGrid is given), the
+shape (a Slice's bounds, a Pad's pads, a Compress's condition, the size an AffineGrid is given), the
 bundle was compiled for the shape the model declares, and the values must
 produce it. The runtime makes
 these checks before it runs anything, so that values the bundle was not
@@ -154,5 +154,34 @@ class PadCheck:
         )
 
 
+@dataclass(frozen=True)
+class CountCheck:
+    """The boolean model input `input` of `node` (a Compress's condition) must hold `expected` trues."""
+
+    node: str
+    input: str
+    expected: int
+
+    @classmethod
+    def from_manifest(cls, entry: Mapping[str, Any]) -> "CountCheck":
+        return cls(entry["node"], entry["input"], int(entry["expected"]))
+
+    def to_dict(self) -> dict:
+        return {"kind": "count", "node": self.node, "input": self.input, "expected": self.expected}
+
+    def inputs(self) -> list[str]:
+        return [self.input]
+
+    def problem(self, feeds: Mapping[str, np.ndarray]) -> str | None:
+        found = int(np.count_nonzero(feeds[self.input]))
+        if found == self.expected:
+            return None
+        return (
+            f"node '{self.node}' selects {found} slice(s), but the bundle was compiled for {self.expected}, the count "
+            "the model's declared output shape fixes; give a condition with that many trues, or declare the shape "
+            "this one produces and compile again"
+        )
+
+
 #: The checks by their manifest `kind`.
-CHECKS = {"slice": SliceCheck, "pad": PadCheck, "values": ValuesCheck}
+CHECKS = {"slice": SliceCheck, "pad": PadCheck, "values": ValuesCheck, "count": CountCheck}

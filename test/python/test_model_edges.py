@@ -662,3 +662,17 @@ def test_lp_pool_with_dilations_or_same_padding(tmp_path, attributes):
         model.graph.output[0].type.tensor_type.shape.dim.add().dim_value = size
     _, _, _, outputs = compile_bundle_and_run(model, {"x": x}, tmp_path=tmp_path)
     assert_close(outputs["y"], expected)
+
+
+@pytest.mark.parametrize("axis, condition, declared", [(1, [True, False, True, True], [3, 3]), (None, [False, True, True, False, True], [3])])
+def test_compress_condition_given_at_run_time(tmp_path, axis, condition, declared):
+    """A Compress condition as a model input: the declared shape fixes how many slices it selects,
+    the first that many trues are found with TopK and gathered, and another count is refused."""
+    attributes = {} if axis is None else {"axis": axis}
+    model = _model([N("Compress", ["x", "condition"], ["y"], **attributes)],
+                   [_tensor("x", [3, 4]), _tensor("condition", [len(condition)], TensorProto.BOOL)], [_tensor("y", declared)], opset=11)
+    feeds = {"x": np.arange(12, dtype=np.float32).reshape(3, 4), "condition": np.array(condition)}
+    _, session, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path)
+    np.testing.assert_array_equal(outputs["y"], np.compress(condition, feeds["x"], axis=axis))
+    with pytest.raises(InputError, match=r"input 'condition': node 'Compress_0' selects 2 slice\(s\), but the bundle was compiled for 3"):
+        session.run({**feeds, "condition": np.array([True, True] + [False] * (len(condition) - 2))})
