@@ -409,10 +409,10 @@ DATA_MOVEMENT = [
        {"x": randn(3, 7, 5), "starts": const(i64(0, -4)), "ends": const(i64(5, 100)), "axes": const(i64(-1, 1)),
         "steps": const(i64(2, 3))},
        ops="gimlet.slice"),
-    # gimlet.slice takes positive strides only; a reversing slice stays with torch-mlir.
-    op("slice_negative_step_foreign", "Slice",
+    # gimlet.slice takes positive strides only; a reversing slice is a gather of the indices it takes.
+    op("slice_negative_step", "Slice",
        {"x": randn(3, 6), "starts": const(i64(-1)), "ends": const(i64(-100)), "axes": const(i64(1)), "steps": const(i64(-2))},
-       native=False),
+       ops="gimlet.gather"),
     op("split_equal_axis1", "Split", {"x": randn(2, 6, 2)}, n_outputs=3, attrs=dict(axis=1), ops="gimlet.slice"),
     op("split_sizes_axis_neg1", "Split", {"x": randn(2, 5), "split": const(i64(1, 4))}, n_outputs=2, attrs=dict(axis=-1),
        ops="gimlet.slice"),
