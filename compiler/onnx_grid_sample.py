@@ -48,18 +48,20 @@ def grid_sample_nodes(node, x_shape, grid_shape, graph, names: NameSource) -> li
 
 
 class _GridSample:
+    """Builds the nodes of one GridSample, appending them to `built` as it goes."""
+
     def __init__(self, node, x_shape, grid_shape, mode, padding, align, graph, names: NameSource):
         self.node, self.mode, self.padding, self.align, self.graph, self.names = node, mode, padding, align, graph, names
         self.batch, self.channels, *self.sizes = x_shape
         self.out_spatial = grid_shape[1:-1]
         self.rank = len(self.sizes)
-        self.nodes_: list[onnx.NodeProto] = []
+        self.built: list[onnx.NodeProto] = []
 
     def nodes(self) -> list[onnx.NodeProto]:
         x, grid = self.node.input[:2]
         grid32 = self._op("Cast", [grid], to=TensorProto.FLOAT)
         coordinates = [self._coordinate(grid32, axis) for axis in range(self.rank)]
-        samples = self._count()
+        samples = math.prod(self.out_spatial)
         flat = self._op("Reshape", [x, self._ints([self.batch, self.channels, math.prod(self.sizes)])])
         if self.mode == "nearest":
             corners = [([self._pixel_index(c, axis) for axis, c in enumerate(coordinates)], None)]
@@ -80,10 +82,10 @@ class _GridSample:
             if weight is not None:
                 value = self._op("Mul", [value, self._op("CastLike", [self._op("Reshape", [weight, self._ints([self.batch, 1, samples])]), x])])
             total = value if total is None else self._op("Add", [total, value])
-        self.nodes_.append(
+        self.built.append(
             helper.make_node("Reshape", [total, self._ints([self.batch, self.channels, *self.out_spatial])], [self.node.output[0]])
         )
-        return self.nodes_
+        return self.built
 
     def _coordinate(self, grid, axis: int) -> str:
         """The input-space coordinate along spatial `axis` (the grid lists x, y, z: the reverse order),
@@ -161,12 +163,9 @@ class _GridSample:
             product = self._op("Mul", [product, value])
         return product
 
-    def _count(self) -> int:
-        return math.prod(self.out_spatial)
-
     def _op(self, op_type: str, inputs: list[str], **attributes) -> str:
         output = self.names.fresh(f"grid_sample_{op_type.lower()}")
-        self.nodes_.append(helper.make_node(op_type, inputs, [output], name=f"{self.node.name}/{output}", **attributes))
+        self.built.append(helper.make_node(op_type, inputs, [output], name=f"{self.node.name}/{output}", **attributes))
         return output
 
     def _float(self, value: float) -> str:
