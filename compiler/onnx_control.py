@@ -29,6 +29,8 @@ def simplify_control_flow(model: onnx.ModelProto) -> int:
     """Inline, in place, each main-graph If whose condition is a constant and unroll each Scan whose
     length is static (within `MAX_UNROLLED_NODES`); returns how many nodes were replaced."""
     graph = model.graph
+    if not any(node.op_type in ("If", "Scan") for node in graph.node):
+        return 0  # the common case, every folding round: no graph-wide tables to build
     opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 0)
     constants = {init.name: init for init in graph.initializer}
     shapes = {v.name: static_shape(v) for v in [*graph.input, *graph.value_info, *graph.output]}

@@ -16,7 +16,7 @@ from __future__ import annotations
 import onnx
 from onnx import defs
 
-from .onnx_names import NameSource, renamed_copy
+from .onnx_names import NameSource, renamed_copy, subgraphs
 
 
 def expand_functions(model: onnx.ModelProto, op_types: set[str]) -> int:
@@ -126,12 +126,12 @@ def _inline(node: onnx.NodeProto, body: onnx.FunctionProto, prefix: str) -> list
 def _resolve_references(node: onnx.NodeProto, attributes: dict[str, onnx.AttributeProto]) -> None:
     """Replace, in place and inside subgraphs too, each attribute that refers to one of the calling
     node's by that attribute's value; a reference to an attribute the node leaves unset is dropped."""
+    for graph in subgraphs(node):
+        for inner in graph.node:
+            _resolve_references(inner, attributes)
     resolved = []
     for attribute in node.attribute:
         if not attribute.ref_attr_name:
-            for graph in [attribute.g] if attribute.type == onnx.AttributeProto.GRAPH else attribute.graphs:
-                for inner in graph.node:
-                    _resolve_references(inner, attributes)
             resolved.append(attribute)
         elif attribute.ref_attr_name in attributes:
             value = onnx.AttributeProto()

@@ -18,6 +18,8 @@ import onnx
 from onnx import numpy_helper
 from onnx.reference import ReferenceEvaluator
 
+from .onnx_names import subgraphs
+
 #: Results with more elements than this stay in the graph.
 MAX_FOLDED_ELEMENTS = 4096
 #: Ops whose result is not a function of their inputs, or that carry subgraphs.
@@ -113,8 +115,6 @@ def _names_read(graph: onnx.GraphProto) -> set[str]:
     names = set()
     for node in graph.node:
         names.update(node.input)
-        for attribute in node.attribute:
-            subgraphs = [attribute.g] if attribute.type == onnx.AttributeProto.GRAPH else attribute.graphs
-            for subgraph in subgraphs:
-                names |= _names_read(subgraph) | {v.name for v in subgraph.output}
+        for subgraph in subgraphs(node):
+            names |= _names_read(subgraph) | {v.name for v in subgraph.output}
     return names

@@ -68,14 +68,16 @@ class _GridSample:
         else:
             floors = [self._op("Floor", [c]) for c in coordinates]
             fractions = [self._op("Sub", [c, f]) for c, f in zip(coordinates, floors)]
-            corners = []
-            for bits in itertools.product((0, 1), repeat=self.rank):
-                weights, indices = [], []
-                for axis, bit in enumerate(bits):
-                    weights.append(fractions[axis] if bit else self._op("Sub", [self._float(1.0), fractions[axis]]))
-                    index = self._op("Add", [floors[axis], self._float(1.0)]) if bit else floors[axis]
-                    indices.append(self._pixel_index(index, axis))
-                corners.append((indices, self._product(weights)))
+            # Per axis, the lower and upper neighbour: its weight and index, built once for all corners.
+            weights = [(self._op("Sub", [self._float(1.0), fraction]), fraction) for fraction in fractions]
+            neighbours = [
+                (self._pixel_index(floor, axis), self._pixel_index(self._op("Add", [floor, self._float(1.0)]), axis))
+                for axis, floor in enumerate(floors)
+            ]
+            corners = [
+                ([neighbours[axis][bit] for axis, bit in enumerate(bits)], self._product([weights[axis][bit] for axis, bit in enumerate(bits)]))
+                for bits in itertools.product((0, 1), repeat=self.rank)
+            ]
         total = None
         for indices, weight in corners:
             value = self._gather(flat, indices, samples)
@@ -101,13 +103,21 @@ class _GridSample:
             value = self._op("Round", [value])
         if self.padding == "zeros":
             return value
-        low, high = self._border(size)
-        outside = self._op("Or", [self._op("Less", [value, self._float(low)]), self._op("Greater", [value, self._float(high)])])
-        moved = self._op("Clip", [value, self._float(0.0), self._float(float(size - 1))]) if self.padding == "border" else self._reflect(value, low, high)
-        return self._op("Where", [outside, moved, value])
+        if self.padding == "border":
+            return self._where_outside(value, size, self._op("Clip", [value, self._float(0.0), self._float(float(size - 1))]))
+        return self._reflected(value, size)
 
     def _border(self, size: int) -> tuple[float, float]:
         return (0.0, float(size - 1)) if self.align else (-0.5, size - 0.5)
+
+    def _where_outside(self, value: str, size: int, moved: str) -> str:
+        """`moved` where `value` lies outside the border along an axis of `size`, else `value`."""
+        low, high = self._border(size)
+        outside = self._op("Or", [self._op("Less", [value, self._float(low)]), self._op("Greater", [value, self._float(high)])])
+        return self._op("Where", [outside, moved, value])
+
+    def _reflected(self, value: str, size: int) -> str:
+        return self._where_outside(value, size, self._reflect(value, *self._border(size)))
 
     def _reflect(self, value: str, low: float, high: float) -> str:
         """Reflect by the nearer border until inside [low, high] (the reference's _gs_reflect)."""
@@ -131,9 +141,7 @@ class _GridSample:
         unmoved index was inside at all."""
         size = self.sizes[axis]
         if self.padding == "reflection":
-            low, high = self._border(size)
-            outside = self._op("Or", [self._op("Less", [coordinate, self._float(low)]), self._op("Greater", [coordinate, self._float(high)])])
-            coordinate = self._op("Where", [outside, self._reflect(coordinate, low, high), coordinate])
+            coordinate = self._reflected(coordinate, size)
         index = self._op("Cast", [coordinate], to=TensorProto.INT64)
         clamped = self._op("Clip", [index, self._ints(0), self._ints(size - 1)])
         if self.padding != "zeros":

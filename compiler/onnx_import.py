@@ -22,15 +22,15 @@ from iree.compiler import ir
 
 from ..dialects import location_name
 from ..errors import ModelImportError
-from ..passes.raise_torch import RAISED_ONNX_OPS
+from ..passes.raise_torch import RAISED_ONNX_OPS, onnx_op_type
 from ..runtime.checks import CountCheck, PadCheck, SliceCheck, ValuesCheck
 from .onnx_axes import AxesInput, specialise_runtime_axes
 from .onnx_control import simplify_control_flow
 from .onnx_expand import expand_functions, expandable_op_types
 from .onnx_fold import fold_constants
+from .onnx_index_bounds import specialise_runtime_bounds
 from .onnx_rewrite import rewrite_unsupported
 from .onnx_shape_inputs import fix_shape_inputs
-from .onnx_index_bounds import specialise_runtime_bounds
 
 #: Opset the ONNX importer handles best; older models are upgraded to it.
 TARGET_OPSET = 17
@@ -77,7 +77,8 @@ def torch_backend_pipeline() -> str:
 class LoadedModel:
     """An ONNX model with the name it is reported under (its path, or '<model>'), the inputs that
     give reductions their axes (compiled for the axis sets the model's shapes allow), and the checks
-    the runtime makes of input values that shape results (Slice bounds, pads, Compress conditions, AffineGrid sizes, ...)."""
+    the runtime makes of input values that shape results (Slice bounds, pads, Compress conditions,
+    AffineGrid sizes, ...)."""
 
     proto: onnx.ModelProto
     name: str
@@ -131,9 +132,9 @@ def default_opset(model: onnx.ModelProto) -> int:
 
 def prepare_model(model: LoadedModel, input_shapes: dict[str, list[int]] | None = None) -> LoadedModel:
     """Fix input shapes, upgrade old opsets, infer shapes, fold shape arithmetic, compile reductions
-    whose axes are inputs for the axes that fit, and Slices, Pads and Compresses whose bounds are inputs and ops whose
-    shape-giving input is an input for the declared shapes, rewrite or expand the ops torch-mlir converts
-    wrongly, and check every tensor has a type."""
+    whose axes are inputs for the axes that fit, compile Slices, Pads and Compresses whose bounds are
+    inputs and ops whose shape-giving input is an input for the declared shapes, rewrite or expand
+    the ops torch-mlir converts wrongly, and check every tensor has a type."""
     proto = onnx.ModelProto()
     proto.CopyFrom(model.proto)
     if input_shapes:
@@ -198,8 +199,9 @@ def _name_unnamed_nodes(graph: onnx.GraphProto) -> None:
 
 
 def _infer_and_fold(proto: onnx.ModelProto, name: str, check: bool = True) -> onnx.ModelProto:
-    """Shape inference, alternating with constant folding and the unrolling of control flow whose
-    course that settles until nothing changes, then (with `check`) a check that every value has a type."""
+    """Shape inference, alternating with constant folding and with the unrolling of control flow
+    whose course folding settles, until nothing changes; then (with `check`) a check that every
+    value has a type."""
     proto = _infer_shapes(proto, name)
     for _ in range(MAX_FOLDING_ROUNDS):
         proto, folded = fold_constants(proto)
@@ -397,7 +399,7 @@ def _unconverted_ops(module: ir.Module) -> list[tuple[str, str]]:
 
     def visit(op):
         if op.name == "torch.operator":
-            op_type = ir.StringAttr(op.attributes["name"]).value.removeprefix("onnx.")
+            op_type = onnx_op_type(op)
             if op_type not in RAISED_ONNX_OPS:
                 unconverted.append((location_name(op.location), op_type))
         return ir.WalkResult.ADVANCE

@@ -41,12 +41,18 @@ from .onnx_fold import static_shape
 from .onnx_names import NameSource
 
 
+#: The ops whose bounds (every input after the data) this module compiles when they are model inputs.
+BOUNDED_OPS = frozenset({"Slice", "Pad", "Compress"})
+
+
 def specialise_runtime_bounds(model: onnx.ModelProto) -> list[SliceCheck | PadCheck | CountCheck]:
     """Rewrite, in place, every Slice, Pad and Compress whose bounds are model inputs or constants (at
     least one an input) and whose data and output shapes are static; returns one check per rewritten node."""
     graph = model.graph
-    constants = {i.name: onnx.numpy_helper.to_array(i) for i in graph.initializer}
+    constants = {i.name: i for i in graph.initializer}
     graph_inputs = {i.name for i in graph.input if i.name not in constants}
+    if not any(node.op_type in BOUNDED_OPS and graph_inputs.intersection(node.input[1:]) for node in graph.node):
+        return []
     shapes = {v.name: static_shape(v) for v in [*graph.input, *graph.value_info, *graph.output]}
     names = NameSource(graph)
     checks: list[SliceCheck | PadCheck | CountCheck] = []
@@ -83,15 +89,14 @@ def _specialise_slice(node, graph, shapes, constants, graph_inputs, names, check
         unchanged = [d for d in range(rank) if data_shape[d] == output_shape[d]]
         candidates = [axes for axes in itertools.combinations(range(rank), count) if set(range(rank)) - set(axes) <= set(unchanged)]
     else:
-        fixed = constants[axes_name].reshape(-1).tolist() if axes_name else list(range(count))
-        fixed = [a + rank if a < 0 else a for a in fixed]
-        if sorted(set(fixed)) != sorted(fixed) or any(not 0 <= a < rank for a in fixed):
+        fixed = _constant_axes(constants[axes_name], rank) if axes_name else list(range(count))
+        if fixed is None:
             return None
         candidates = [tuple(fixed)]
     if not candidates:
         return None
     parameters = {
-        parameter: name if name in graph_inputs else (constants[name].reshape(-1).tolist() if name else None)
+        parameter: name if name in graph_inputs else (_values(constants[name]) if name else None)
         for parameter, name in zip(PARAMETERS, given)
     }
     checks.append(SliceCheck(node.name, tuple(data_shape), tuple(output_shape), parameters))
@@ -104,6 +109,17 @@ def _specialise_slice(node, graph, shapes, constants, graph_inputs, names, check
         results.append(names.fresh("sliced"))
         nodes += builder.nodes_for(axes, results[-1])
     return nodes + select_by_axes(key, candidates, results, node.output[0], graph, names)
+
+
+def _values(initializer: onnx.TensorProto) -> list[int]:
+    """A constant bound's values, flattened (read only for the nodes rewritten, never for weights)."""
+    return onnx.numpy_helper.to_array(initializer).reshape(-1).tolist()
+
+
+def _constant_axes(initializer: onnx.TensorProto, rank: int) -> list[int] | None:
+    """Constant axes, negative ones counted from the end; None if one is repeated or out of range."""
+    axes = [a + rank if a < 0 else a for a in _values(initializer)]
+    return axes if len(set(axes)) == len(axes) and all(0 <= a < rank for a in axes) else None
 
 
 class _Gathers:
@@ -190,8 +206,8 @@ def _specialise_pad(node, graph, shapes, constants, graph_inputs, names, checks)
     if data_shape is None or output_shape is None or len(output_shape) != len(data_shape) or (axes_name and axes_name not in constants):
         return None
     rank = len(data_shape)
-    axes = [a + rank if a < 0 else a for a in constants[axes_name].reshape(-1).tolist()] if axes_name else list(range(rank))
-    if sorted(set(axes)) != sorted(axes) or any(not 0 <= a < rank for a in axes):
+    axes = _constant_axes(constants[axes_name], rank) if axes_name else list(range(rank))
+    if axes is None:
         return None
     if any(data_shape[d] != output_shape[d] for d in range(rank) if d not in axes):
         return None

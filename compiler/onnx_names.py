@@ -49,15 +49,22 @@ def renamed_copy(node: onnx.NodeProto, rename) -> onnx.NodeProto:
     return copy
 
 
+def subgraphs(node: onnx.NodeProto) -> list[onnx.GraphProto]:
+    """The graphs a node's attributes hold: If branches, Loop and Scan bodies."""
+    graphs: list[onnx.GraphProto] = []
+    for attribute in node.attribute:
+        if attribute.type == onnx.AttributeProto.GRAPH:
+            graphs.append(attribute.g)
+        elif attribute.type == onnx.AttributeProto.GRAPHS:
+            graphs.extend(attribute.graphs)
+    return graphs
+
+
 def _rename_node(node: onnx.NodeProto, rename) -> None:
     node.input[:] = [rename(name) if name else name for name in node.input]
     node.output[:] = [rename(name) if name else name for name in node.output]
-    for attribute in node.attribute:
-        if attribute.type == onnx.AttributeProto.GRAPH:
-            _rename_graph(attribute.g, rename)
-        elif attribute.type == onnx.AttributeProto.GRAPHS:
-            for graph in attribute.graphs:
-                _rename_graph(graph, rename)
+    for graph in subgraphs(node):
+        _rename_graph(graph, rename)
 
 
 def _rename_graph(graph: onnx.GraphProto, rename) -> None:

@@ -58,6 +58,8 @@ def fix_shape_inputs(model: onnx.ModelProto) -> list[ValuesCheck]:
     """Give, in place, each op of FIXED_BY_OUTPUT whose shape-giving input is a model input the values
     its declared output shape fixes, as a constant; returns the checks the runtime must make."""
     graph = model.graph
+    if not any(node.op_type in FIXED_BY_OUTPUT for node in graph.node):
+        return []
     initializers = {i.name for i in graph.initializer}
     graph_inputs = {i.name: i for i in graph.input if i.name not in initializers}
     shapes = {v.name: static_shape(v) for v in [*graph.input, *graph.value_info, *graph.output]}

@@ -9,6 +9,7 @@ from . import contraction, data_movement, elementwise, normalization, reduction
 from .boundary import clean_up, convert_signature
 from .elementwise import RAISED_ONNX_OPS
 from .outline_foreign import outline_foreign_ops
+from .torch_ir import onnx_op_type
 
 PATTERNS = [
     *data_movement.PATTERNS,

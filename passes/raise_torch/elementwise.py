@@ -9,6 +9,7 @@ from ...dialects import FUNCTIONS, Constant, Elementwise
 from ...dialects.base import element_bits, is_float
 from ..base import NoMatch
 from .pattern import RaisePattern, TorchOp, cast_to, scalar_tensor
+from .torch_ir import onnx_op_type
 
 UNARY = {
     "torch.aten.relu": "relu",
@@ -297,7 +298,7 @@ class RaiseOnnxBitCast(RaisePattern):
     SIGN_AGNOSTIC = True
 
     def raise_op(self, op: TorchOp):
-        if ir.StringAttr(op.operation.attributes["name"]).value != "onnx.BitCast":
+        if onnx_op_type(op.operation) != "BitCast":
             raise NoMatch("not onnx.BitCast")
         source, target = op.tensor(0), op.result_type().element_type
         if element_bits(source.type.element_type) == 1 and isinstance(target, ir.IntegerType) and target.width == 8:

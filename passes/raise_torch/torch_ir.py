@@ -55,6 +55,11 @@ CONSTANT_OPS = (
 )
 
 
+def onnx_op_type(operation) -> str:
+    """The ONNX op type a `torch.operator` stands for (the importer names it "onnx.<OpType>")."""
+    return ir.StringAttr(operation.attributes["name"]).value.removeprefix("onnx.")
+
+
 def is_vtensor(type_: ir.Type) -> bool:
     return str(type_).startswith("!torch.vtensor<")
 
