@@ -62,7 +62,15 @@ def compile(
         weights = Path(scratch) / "weights.irpa"
         placed = place_model(model, options, parameters=weights, progress=progress)
         jobs = [
-            Job(partition, key, target, bytecode(partition.module), _op_counts(placed, partition.name), _signature(partition))
+            Job(
+                partition,
+                key,
+                target,
+                target.driver(*_work(placed, partition.name)),
+                bytecode(partition.module),
+                _op_counts(placed, partition.name),
+                _signature(partition),
+            )
             for partition in placed.partitions
             for key, target in _module_targets(partition, devices, options.fallback)
         ]
@@ -99,7 +107,7 @@ def compile(
                 continue
             member = f"modules/{job.partition.name}.{job.key}.vmfb"
             members[member] = vmfb
-            modules_of[job.partition.name][job.key] = _module_entry(member, job.target, strategy, job.timings)
+            modules_of[job.partition.name][job.key] = _module_entry(member, job.target, job.driver, strategy, job.timings)
         entries = [_partition_entry(partition, modules_of[partition.name]) for partition in placed.partitions]
         if weights.exists():
             members[WEIGHTS_MEMBER] = weights.read_bytes()
@@ -113,6 +121,8 @@ class Job:
     partition: Partition
     key: str
     target: Target
+    #: iree.runtime driver the module runs on (`Target.driver`, from the partition's work).
+    driver: str
     source: bytes
     op_counts: dict[str, int]
     signature: list[tuple[list[int], str]]
@@ -131,6 +141,12 @@ def _op_counts(placed: PlacedModel, partition: str) -> dict[str, int]:
             for key in {row["op"].partition("[")[0], row["op"]}:
                 counts[key] = counts.get(key, 0) + 1
     return counts
+
+
+def _work(placed: PlacedModel, partition: str) -> tuple[float, float]:
+    """(FLOPs, bytes read and written) of the partition's ops, as the cost model counts them."""
+    rows = [row for row in placed.ops if row["partition"] == partition]
+    return sum(row["flops"] for row in rows), sum(row["bytes"] for row in rows)
 
 
 def _signature(partition: Partition) -> list[tuple[list[int], str]]:
@@ -153,7 +169,7 @@ def _candidates(job: Job, tune: bool, cache: dict) -> list[str]:
     cached = cache.get(tuning.cache_key(job.source, job.target))
     if cached in job.target.strategies():
         return [cached]
-    if try_open(job.target.DRIVER) is None or "triple" in job.target.options:
+    if try_open(job.driver) is None or "triple" in job.target.options:
         return [default]
     return [default] + [name for name in job.target.strategies() if name != default]
 
@@ -169,7 +185,7 @@ def _choose(job: Job, weights: Path, cache: dict) -> None:
             job.timings[strategy] = None
             continue
         try:
-            seconds, outputs = tuning.measure(vmfb, job.target, job.partition.function, weights, PARAMETER_SCOPE, inputs)
+            seconds, outputs = tuning.measure(vmfb, job.driver, job.partition.function, weights, PARAMETER_SCOPE, inputs)
         except Exception as error:  # a candidate that fails to run is simply not chosen
             warnings.warn(f"gimlet: tuning {job.partition.name} for {job.key}: strategy {strategy} failed to run: {error}", stacklevel=4)
             job.timings[strategy] = None
@@ -239,11 +255,11 @@ def _module_targets(partition: Partition, devices, fallback: str) -> list[tuple[
     return chosen
 
 
-def _module_entry(member: str, target: Target, strategy: str, timings: dict[str, float | None]) -> dict:
+def _module_entry(member: str, target: Target, driver: str, strategy: str, timings: dict[str, float | None]) -> dict:
     entry = {
         "member": member,
         "target": target.describe(),
-        "driver": target.DRIVER,
+        "driver": driver,
         "strategy": strategy,
         "flags": [*target.compile_flags(), *target.strategies()[strategy]],
     }

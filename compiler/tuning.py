@@ -81,11 +81,11 @@ def random_inputs(signature: list[tuple[list[int], str]], seed: int = 0) -> list
     return arrays
 
 
-def measure(vmfb: bytes, target: Target, function: str, weights: Path | None, scope: str, inputs: list[np.ndarray]):
-    """(median seconds, host outputs) of running the module on the target's device here."""
+def measure(vmfb: bytes, driver: str, function: str, weights: Path | None, scope: str, inputs: list[np.ndarray]):
+    """(median seconds, host outputs) of running the module on `driver`'s device here."""
     import iree.runtime as ireert
 
-    device = try_open(target.DRIVER)
+    device = try_open(driver)
     instance = ireert.VmInstance()
     modules = [ireert.create_hal_module(instance, device)]
     if weights is not None and weights.exists():
@@ -100,7 +100,7 @@ def measure(vmfb: bytes, target: Target, function: str, weights: Path | None, sc
     def run():
         result = invoker(*inputs)
         results = result if isinstance(result, (list, tuple)) else [result]
-        return [to_host(r, device, target.DRIVER) for r in results]
+        return [to_host(r, device, driver) for r in results]
 
     outputs = run()
     samples, started = [], time.perf_counter()

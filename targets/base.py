@@ -61,6 +61,11 @@ class Target:
         """The strategy to compile with when iree-compile rejects `strategy`."""
         return DEFAULT_STRATEGY
 
+    def driver(self, flops: float, bytes_moved: float) -> str:
+        """The runtime driver for a module of this much work (a partition's estimated FLOPs and
+        bytes): DRIVER, unless a target runs small modules better on another."""
+        return self.DRIVER
+
     def describe(self) -> str:
         rendered = ",".join(f"{k}={v}" for k, v in sorted(self.options.items()))
         return f"{self.NAME}:{rendered}" if rendered else self.NAME

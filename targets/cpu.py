@@ -11,6 +11,13 @@ from .base import DEFAULT_STRATEGY, Target
 class CpuTarget(Target):
     NAME = "cpu"
     DRIVER = "local-task"
+    #: Modules with less work than this run inline on the caller's thread (IREE's local-sync driver).
+    #: Waking local-task's workers costs more than a second thread gains on small models: a chain of
+    #: matmuls of 8 MFLOP took 89 µs on local-task and 45 µs on local-sync, 67 MFLOP about the same
+    #: (2 threads; benchmarks/results/cpu_latency.md has the examples).
+    INLINE_FLOPS = 32e6
+    #: ... and that moves less memory than this (two threads read and write memory faster than one).
+    INLINE_BYTES = 16e6
     DEVICES = ("host",)
     #: IREE's CPU code vectorises channels-innermost convolutions far better: MobileNetV2 (depthwise)
     #: 9.7 ms in NCHW with im2col, 3.1 ms in NHWC with data tiling; ResNet-18 14.1 → 13.5 ms.
@@ -68,6 +75,9 @@ class CpuTarget(Target):
         # data tiling rejects some channels-last convolutions of inception_v2 ("write affecting
         # operations on global resources"). Data tiling alone compiles both.
         return "data-tiling" if strategy in ("o3-data-tiling", "conv-data-tiling") else DEFAULT_STRATEGY
+
+    def driver(self, flops: float, bytes_moved: float) -> str:
+        return "local-sync" if flops < self.INLINE_FLOPS and bytes_moved < self.INLINE_BYTES else self.DRIVER
 
     def compile_flags(self) -> list[str]:
         triple = self.options.get("triple")

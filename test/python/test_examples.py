@@ -23,6 +23,8 @@ def test_example_matches_onnxruntime_and_is_fully_native(name, tmp_path):
     coverage = bundle.manifest["coverage"]
     assert coverage["foreign"] == {}, coverage
     assert sum(coverage["native"].values()) > 5
+    # A few MFLOP: inline on the caller's thread, not on local-task's workers.
+    assert [p["modules"]["cpu"]["driver"] for p in bundle.manifest["partitions"]] == ["local-sync"]
 
 
 def test_transformer_uses_the_high_level_ops(tmp_path):
@@ -49,4 +51,5 @@ def test_light_model_matches_onnxruntime(name, tmp_path):
     for (output_name, actual), reference in zip(outputs.items(), expected):
         assert_close(actual, reference, name=output_name)
     assert bundle.manifest["coverage"]["native_fraction"] == 1.0, bundle.manifest["coverage"]
+    assert [p["modules"]["cpu"]["driver"] for p in bundle.manifest["partitions"]] == ["local-task"]
     assert np.isfinite(next(iter(outputs.values()))).all()

@@ -51,6 +51,14 @@ def test_all_five_targets_have_flags_and_drivers():
         assert flag in target.compile_flags()
 
 
+def test_cpu_runs_small_modules_inline_and_the_rest_on_workers():
+    cpu = get_target("cpu")
+    assert cpu.driver(flops=2e6, bytes_moved=1e5) == "local-sync"
+    assert cpu.driver(flops=cpu.INLINE_FLOPS, bytes_moved=1e5) == "local-task"
+    assert cpu.driver(flops=1e3, bytes_moved=cpu.INLINE_BYTES) == "local-task"  # memory-bound: two threads help
+    assert get_target("cuda").driver(flops=1e3, bytes_moved=1e3) == "cuda"
+
+
 def test_cuda_architectures_newer_than_iree_knows_compile_as_sm80_ptx():
     assert "--iree-cuda-target=sm_80" in get_target("cuda:arch=sm_90").compile_flags()
     assert "--iree-cuda-target=sm_89" in get_target("cuda:arch=sm_89").compile_flags()
