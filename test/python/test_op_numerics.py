@@ -188,6 +188,8 @@ CONV = [
        attrs=dict(group=2, pads=[1, 1, 1, 1]), ops="gimlet.conv"),
     op("conv2d_groups4_stride2", "Conv", {"x": randn(1, 8, 7, 7), "w": const(randn(8, 2, 3, 3))},
        attrs=dict(group=4, strides=[2, 2]), ops="gimlet.conv"),
+    op("conv2d_groups2_batch2_dilations_asym_pads", "Conv", {"x": randn(2, 4, 7, 7), "w": const(randn(6, 2, 3, 2))},
+       attrs=dict(group=2, dilations=[2, 1], pads=[1, 2, 0, 1]), ops="gimlet.conv"),
     op("conv2d_depthwise_bias", "Conv", {"x": randn(2, 4, 6, 5), "w": const(randn(4, 1, 3, 3)), "b": const(randn(4))},
        attrs=dict(group=4, pads=[1, 1, 1, 1]), ops="gimlet.conv"),
     op("conv2d_depthwise_multiplier2", "Conv", {"x": randn(1, 3, 6, 6), "w": const(randn(6, 1, 3, 3))},
