@@ -23,7 +23,7 @@ from .bundle import BundleError, BundleFile
 from .checks import CHECKS
 from .devices import DeviceError, try_open
 from .profiling import Profile
-from .transfers import HOST_DRIVERS, to_device, to_host
+from .transfers import HOST_DRIVERS, HostCall, to_device, to_host
 
 
 class InputError(GimletError, ValueError):
@@ -88,7 +88,8 @@ class _LoadedPartition:
     target: str
     driver: str
     device: ireert.HalDevice
-    invoker: ireert.FunctionInvoker
+    #: HostCall on a CPU driver (NumPy arrays in and out), else FunctionInvoker (DeviceArrays).
+    invoker: HostCall | ireert.FunctionInvoker
     inputs: list[str]
     outputs: list[str]
 
@@ -166,7 +167,10 @@ class Session:
         function = program.lookup_function(partition["function"])
         if function is None:
             raise BundleError(f"{self.path}: module '{module['member']}' has no function '{partition['function']}'")
-        invoker = ireert.FunctionInvoker(context, device, function)
+        if driver in HOST_DRIVERS:
+            invoker = HostCall(context, device, function, len(partition["outputs"]))
+        else:
+            invoker = ireert.FunctionInvoker(context, device, function)
         return _LoadedPartition(
             partition["name"], target, driver, device, invoker, list(partition["inputs"]), list(partition["outputs"])
         )
@@ -231,7 +235,7 @@ class Session:
             # Same device, or host memory on both sides (a CPU result handed to the caller or to
             # another CPU partition): nothing to move, only to view as an array for the caller.
             if consumer is None and producer is not None:
-                return np.asarray(value.to_host())
+                return to_host(value, producer.device, producer.driver)
             return value
         started = time.perf_counter()
         host = value if producer is None else to_host(value, producer.device, producer.driver)
@@ -244,7 +248,7 @@ class Session:
 
     def _bind_inputs(self, args: tuple, kwargs: dict) -> dict[str, np.ndarray]:
         names = [info.name for info in self.inputs]
-        if len(args) == 1 and isinstance(args[0], Mapping) and not kwargs:
+        if len(args) == 1 and isinstance(args[0], (dict, Mapping)) and not kwargs:  # dict first: a typing check costs 1 µs
             given = dict(args[0])
         elif args and not kwargs:
             if len(args) != len(names):

@@ -45,6 +45,23 @@ def test_bundle_round_trip_matches_onnxruntime(transformer_bundle):
     np.testing.assert_array_equal(session.run(tokens=tokens)["hidden_states"], outputs["hidden_states"])
 
 
+def test_outputs_stay_valid_after_later_runs(cnn_bundle):
+    """CPU results are NumPy views of IREE's result buffers: a later run must not reuse their memory."""
+    session = gimlet.load(cnn_bundle)
+    rng = np.random.default_rng(3)
+    images = [rng.standard_normal((1, 3, 32, 32)).astype(np.float32) for _ in range(3)]
+    first = session.run({"image": images[0]})
+    kept = {name: array.copy() for name, array in first.items()}
+    for _ in range(50):
+        for image in images[1:]:
+            session.run({"image": image})
+    for name, array in first.items():
+        np.testing.assert_array_equal(array, kept[name])
+    again = session.run({"image": images[0]})
+    for name, array in again.items():
+        np.testing.assert_array_equal(array, kept[name])
+
+
 def test_signature_is_described(transformer_bundle):
     session = gimlet.load(transformer_bundle)
     assert [(i.name, i.shape, i.dtype.name) for i in session.inputs] == [("tokens", (1, 16), "int64")]
