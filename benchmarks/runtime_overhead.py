@@ -55,20 +55,15 @@ def direct_invoker(bundle_path: Path):
 
 
 def resnet18_overhead(directory: Path, rounds: int, iterations: int) -> dict:
-    import torch
-    from cpu_latency import _export, _torchvision
+    from cpu_latency import benchmark_cases
 
     import gimlet
 
-    torch.manual_seed(0)
-    model = _torchvision().models.resnet18(weights=None).eval()
-    image = torch.randn(1, 3, 224, 224)
-    onnx_path = directory / "resnet18.onnx"
-    _export(model, (image,), onnx_path, ["image"])
-    bundle_path = gimlet.compile(onnx_path, targets=["cpu"]).save(directory / "resnet18.gimlet")
+    (case,) = benchmark_cases(directory, "resnet18")
+    bundle_path = gimlet.compile(case.onnx_path, targets=["cpu"]).save(directory / "resnet18.gimlet")
     session = gimlet.load(bundle_path)
     _bundle, invoker = direct_invoker(bundle_path)
-    x = image.numpy()
+    x = case.inputs["image"]
     times = interleaved(
         {"gimlet": lambda: session.run({"image": x}), "iree": lambda: invoker(x).to_host()},
         rounds,
