@@ -8,7 +8,7 @@ from iree.compiler import ir, passmanager
 
 from ...dialects import is_gimlet, location_name
 from ..base import ModulePass, PassFailure, PassOptionError, apply_patterns, register_pass
-from . import contraction, data_movement, elementwise, normalization, reduction
+from . import contraction, data_movement, elementwise, layout, normalization, reduction
 from .foreign import inline_foreign_ops
 
 #: Layouts 2-d convolutions may be lowered in (`conv-layout=`).
@@ -16,10 +16,13 @@ CONV_LAYOUTS = ("nchw", "nhwc")
 
 
 def patterns(conv_layout: str = "nchw") -> list:
+    channels_last = conv_layout == "nhwc"
     return [
-        *contraction.patterns(channels_last=conv_layout == "nhwc"),
+        # First, so that they see the transposes the convolutions leave before those are lowered.
+        *(layout.PATTERNS if channels_last else []),
+        *contraction.patterns(channels_last=channels_last),
         *normalization.PATTERNS,
-        *reduction.PATTERNS,
+        *reduction.patterns(channels_last=channels_last),
         *elementwise.PATTERNS,
         *data_movement.PATTERNS,
     ]

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 from iree.compiler import ir
-from iree.compiler.dialects import arith, linalg
+from iree.compiler.dialects import arith, linalg, tensor
 
 from ...dialects import Attention, Broadcast, Constant, Conv, Elementwise, Matmul, Pad, Reshape, Softmax, Transpose
 from ...dialects.base import broadcast_shapes
@@ -79,17 +79,15 @@ class LowerConv(RewritePattern):
     Named ops where linalg has them (IREE's CPU and GPU paths know those
     best): conv_{1,2,3}d for one group, conv_2d_ngchw_gfchw for grouped and
     depthwise 2-d; a linalg.generic for grouped 1-d and 3-d. With
-    `channels_last`, 2-d convolutions of one group and depthwise ones run in
-    NHWC (conv_2d_nhwc_hwcf, depthwise_conv_2d_nhwc_hwc) between transposes,
-    which IREE cancels between consecutive convolutions; one whose input has
-    fewer than THIN_CHANNELS channels (an image stem) becomes a matmul over
-    its patches (im2col): IREE's tiles along a 3-channel reduction are mostly
-    empty (ResNet-18's 7×7 stem took 3.2 of its 14 ms). A grouped one that is
-    not depthwise runs channels-last as a batch_matmul over each group's
-    patches: IREE vectorises neither conv_2d_ngchw_gfchw nor
-    conv_2d_nhwgc_gfhwc (6-12 GFLOP/s; a ResNeXt-style test model 20.3 →
-    5.7 ms). Patches of the NCHW input, with an NCHW result, made that model
-    8.0 ms: IREE then fused the transposes back to NHWC into the next matmuls.
+    `channels_last`, every 2-d convolution runs in NHWC between transposes,
+    which the layout patterns sink and cancel (layout.py): dense and depthwise
+    ones as conv_2d_nhwc_hwcf and depthwise_conv_2d_nhwc_hwc; strided 1×1 ones
+    as a matmul over the pixels they read; and as a matmul over their patches
+    (im2col) those whose input has fewer than THIN_CHANNELS channels (an image
+    stem: IREE's tiles along a 3-channel reduction are mostly empty; ResNet-18's
+    7×7 stem took 3.2 of its 14 ms) and grouped ones that are not depthwise
+    (IREE vectorises neither conv_2d_ngchw_gfchw nor conv_2d_nhwgc_gfhwc:
+    6-12 GFLOP/s; a ResNeXt-style test model 20.3 → 5.7 ms).
     """
 
     #: Input channels below which a channels-last convolution is a matmul over patches.
@@ -105,21 +103,20 @@ class LowerConv(RewritePattern):
         n = op.spatial_rank
         padding = op.padding
         layout = self._channels_last_kind(op)
-        if layout in ("dense", "depthwise", "grouped"):
+        if layout is not None:
             # Pad after the transpose: IREE moves transposes through elementwise ops and cancels
             # them between convolutions, but not through a pad (MobileNetV2: 16.5 vs 3.1 ms).
             input = Transpose.build(op.input, [0, 2, 3, 1]).result
             if any(padding):
                 input = Pad.build(input, [0, *padding[:n], 0], [0, *padding[n:], 0], "constant", 0.0).result
             output = self._channels_last(input, op.filter, op.result_type, op.strides, op.dilations, layout)
-        else:
-            input = op.input
-            if any(padding):
-                input = Pad.build(input, [0, 0, *padding[:n]], [0, 0, *padding[n:]], "constant", 0.0).result
-            if layout == "patches":
-                output = _patch_matmul(input, op.filter, op.result_type, op.strides, op.dilations)
-            else:
-                output = self._convolve(op, input)
+            if op.bias is not None:
+                output = Elementwise.build("add", [output, op.bias]).result  # channels innermost: [C] broadcasts
+            return [Transpose.build(output, [0, 3, 1, 2]).result]
+        input = op.input
+        if any(padding):
+            input = Pad.build(input, [0, 0, *padding[:n]], [0, 0, *padding[n:]], "constant", 0.0).result
+        output = self._convolve(op, input)
         if op.bias is not None:
             bias = Reshape.build(op.bias, [op.bias.type.shape[0]] + [1] * n).result
             output = Elementwise.build("add", [output, bias]).result
@@ -153,24 +150,27 @@ class LowerConv(RewritePattern):
         return reshape(grouped, result.shape)
 
     def _channels_last_kind(self, op: Conv) -> str | None:
-        """"dense", "depthwise" or "grouped" where this convolution runs channels-last, "patches"
-        where it is a matmul over patches of the NCHW input, else None (the model's layout)."""
+        """How this convolution runs channels-last: "dense", "depthwise", or "patches" (a matmul
+        over its patches, for thin and for grouped ones); None where it keeps the model's layout."""
         if not self.channels_last or op.spatial_rank != 2:
             return None
         if op.groups == 1:
             return "patches" if op.input.type.shape[1] < self.THIN_CHANNELS else "dense"
         if op.groups == op.filter.type.shape[0] == op.input.type.shape[1]:
             return "depthwise"
-        return "grouped"
+        return "patches"
 
     @staticmethod
     def _channels_last(nhwc, filter, result, strides, dilations, layout: str) -> ir.Value:
-        """An NHWC (padded) input, an NCHW result: filters [F, C, KH, KW] become [KH, KW, C, F],
-        [KH, KW, C] for a depthwise one ([C, 1, KH, KW]); other grouped ones are matmuls over patches."""
+        """An NHWC (padded) input, an NHWC result: filters [F, C, KH, KW] become [KH, KW, C, F],
+        [KH, KW, C] for a depthwise one ([C, 1, KH, KW]); a 1×1 strided one is a matmul over the
+        pixels it reads, and thin and grouped ones matmuls over their patches."""
         batch, channels, out_h, out_w = result.shape
         nhwc_shape = [batch, out_h, out_w, channels]
-        if layout == "grouped":
-            return Transpose.build(_grouped_patch_matmul(nhwc, filter, nhwc_shape, strides, dilations), [0, 3, 1, 2]).result
+        if layout == "patches":
+            return _patch_matmul(nhwc, filter, nhwc_shape, strides, dilations)
+        if layout == "dense" and filter.type.shape[2:] == [1, 1] and strides != [1, 1]:
+            return _pointwise_matmul(nhwc, filter, nhwc_shape, strides)
         init = _zero_init(nhwc_shape, result.element_type)
         if layout == "depthwise":
             kh, kw = filter.type.shape[2:]
@@ -179,7 +179,7 @@ class LowerConv(RewritePattern):
         else:
             weights = Transpose.build(filter, [2, 3, 1, 0]).result
             output = linalg.conv_2d_nhwc_hwcf(nhwc, weights, outs=[init], strides=strides, dilations=dilations)
-        return Transpose.build(output, [0, 3, 1, 2]).result
+        return output
 
     @staticmethod
     def _generic_grouped(input, filter, init, strides, dilations) -> ir.Value:
@@ -204,35 +204,32 @@ class LowerConv(RewritePattern):
         return generic([input, filter], init, maps, iterators, body)
 
 
-def _patch_matmul(nchw, filter, result, strides, dilations) -> ir.Value:
-    """A 2-d convolution as im2col: patches[c, i, j, n, oh, ow] = x[n, c, oh·s + i·d, ow·s + j·d],
-    flattened to a [C·KH·KW, N·OH·OW] matrix that the filter, as [F, C·KH·KW], multiplies from the
-    left. The product is already channels-first (no transpose for IREE to push into the matmul,
-    where it turned a data-tiled matmul into a 9.8 ms generic on ResNet-18's stem)."""
-    batch, features, out_h, out_w = result.shape
-    channels, kh, kw = filter.type.shape[1:]
-    element = result.element_type
-    n, oh, ow, c, i, j = dims(6)
-    patches = generic(
-        [nchw],
-        empty([batch, out_h, out_w, channels, kh, kw], element),
-        [affine_map(6, [n, c, oh * strides[0] + i * dilations[0], ow * strides[1] + j * dilations[1]]), affine_map(6, [n, oh, ow, c, i, j])],
-        [PARALLEL] * 6,
-        lambda x, _: x,
-    )
-    depth, columns = channels * kh * kw, batch * out_h * out_w
-    m, col, k = dims(3)
+def _pointwise_matmul(nhwc, filter, result_shape, strides) -> ir.Value:
+    """A strided 1×1 convolution, channels-last, as a matmul: the pixels it reads as [N·OH·OW, C]
+    times the filter [F, C] read transposed, giving NHWC [N, OH, OW, F]. As a strided
+    conv_2d_nhwc_hwcf it got no data tiling (ResNet-18's downsampling ones ran at 60 GFLOP/s, its
+    3×3 ones at 400). Unstrided 1×1 convolutions stay convolutions: as matmuls, MobileNetV2's
+    took 3.97 ms instead of 3.55."""
+    batch, out_h, out_w, features = result_shape
+    channels = nhwc.type.shape[3]
+    pixels = nhwc
+    if list(nhwc.type.shape[1:3]) != [out_h, out_w]:
+        sizes = [batch, out_h, out_w, channels]
+        pixels = tensor.extract_slice(
+            ir.RankedTensorType.get(sizes, nhwc.type.element_type), nhwc, [], [], [], [0] * 4, sizes, [1, *strides, 1]
+        )
+    m, n, k = dims(3)
     product = linalg.matmul(
-        reshape(filter, [features, depth]),
-        reshape(patches, [columns, depth]),
-        outs=[_zero_init([features, columns], element)],
-        indexing_maps=[affine_map(3, [m, k]), affine_map(3, [col, k]), affine_map(3, [m, col])],
+        reshape(pixels, [batch * out_h * out_w, channels]),
+        reshape(filter, [features, channels]),
+        outs=[_zero_init([batch * out_h * out_w, features], nhwc.type.element_type)],
+        indexing_maps=[affine_map(3, [m, k]), affine_map(3, [n, k]), affine_map(3, [m, n])],
     )
-    return Transpose.build(reshape(product, [features, batch, out_h, out_w]), [1, 0, 2, 3]).result
+    return reshape(product, result_shape)
 
 
-def _grouped_patch_matmul(nhwc, filter, result_shape, strides, dilations) -> ir.Value:
-    """A grouped 2-d convolution, channels-last, as a batch_matmul over groups:
+def _patch_matmul(nhwc, filter, result_shape, strides, dilations) -> ir.Value:
+    """A 2-d convolution of G ≥ 1 groups, channels-last, as a batch_matmul over groups:
     patches[g, n, oh, ow, i, j, c] = x[n, oh·s + i·d, ow·s + j·d, g·C/G + c], one [N·OH·OW, KH·KW·C/G]
     matrix per group, times the group's filters as [KH·KW·C/G, F/G]; the [G, N·OH·OW, F/G]
     product is moved to NHWC [N, OH, OW, G·F/G]."""
@@ -260,7 +257,8 @@ def _grouped_patch_matmul(nhwc, filter, result_shape, strides, dilations) -> ir.
         outs=[_zero_init([groups, columns, group_features], element)],
         indexing_maps=_maps(True),
     )
-    return reshape(Transpose.build(product, [1, 0, 2]).result, result_shape)
+    grouped_last = product if groups == 1 else Transpose.build(product, [1, 0, 2]).result
+    return reshape(grouped_last, result_shape)
 
 
 class DecomposeAttention(RewritePattern):

@@ -8,7 +8,7 @@ import numpy as np
 from iree.compiler import ir
 from iree.compiler.dialects import arith
 
-from ...dialects import Constant, Elementwise, Pad, Pool, Reduce, Slice, Softmax
+from ...dialects import Constant, Elementwise, Pad, Pool, Reduce, Slice, Softmax, Transpose
 from ...dialects.contraction import window_tap_counts
 from ..base import RewritePattern
 from .builders import PARALLEL, REDUCTION, affine_map, dims, empty, filled, float_maximum, float_minimum, generic, highest, is_16bit_float, lowest
@@ -84,10 +84,16 @@ class LowerPool(RewritePattern):
     """Pooling as a linalg.generic over (n, c, out..., window...) after explicit padding.
 
     Average pooling sums, then divides by a divisor computed here from the
-    shapes, which is exact for every padding and ceil-mode combination.
+    shapes, which is exact for every padding and ceil-mode combination. With
+    `channels_last`, 2-d pools run in NHWC between transposes, as convolutions
+    do, with the channel loop innermost: an NCHW max pool after ResNet-18's
+    stem kept every residual add after it NCHW, and cost 209 µs against 40.
     """
 
     ROOTS = (Pool.operation_name(),)
+
+    def __init__(self, channels_last: bool = False):
+        self.channels_last = channels_last
 
     def rewrite(self, operation):
         op = Pool(operation)
@@ -97,6 +103,14 @@ class LowerPool(RewritePattern):
         kernel, strides, dilations, padding = op.kernel, op.strides, op.dilations, op.padding
         in_spatial = list(input.type.shape[2:])
         out_spatial = list(op.result_type.shape[2:])
+        channels_last = self.channels_last and n == 2
+
+        def placed(batch, channel, spatial: list) -> list:
+            """[batch, channel, *spatial] in the layout the pool runs in."""
+            return [batch, *spatial, channel] if channels_last else [batch, channel, *spatial]
+
+        if channels_last:
+            input = Transpose.build(input, [0, 2, 3, 1]).result
         low = padding[:n]
         # The windows read exactly `used` elements per axis: ceil mode may push the last window
         # past the padding (pad more), and the last rows may fall in no window (slice them off;
@@ -106,11 +120,14 @@ class LowerPool(RewritePattern):
         kind = "max" if op.kind == "max" else "sum"
         fill = lowest(element) if kind == "max" else 0.0
         if any(low) or any(h > 0 for h in high):
-            input = Pad.build(input, [0, 0, *low], [0, 0, *(max(h, 0) for h in high)], "constant", float(fill)).result
+            input = Pad.build(input, placed(0, 0, low), placed(0, 0, [max(h, 0) for h in high]), "constant", float(fill)).result
         if any(h < 0 for h in high):
-            shape = list(input.type.shape)
-            input = Slice.build(input, [0] * (n + 2), [*shape[:2], *used], [1] * (n + 2)).result
-        pooled = self._window_reduce(kind, input, op.result_type, kernel, strides, dilations)
+            batch, channels = op.input.type.shape[:2]
+            input = Slice.build(input, [0] * (n + 2), placed(batch, channels, used), [1] * (n + 2)).result
+        batch, channels = op.result_type.shape[:2]
+        pooled = self._window_reduce(kind, input, placed(batch, channels, out_spatial), element, kernel, strides, dilations, placed)
+        if channels_last:
+            pooled = Transpose.build(pooled, [0, 3, 1, 2]).result
         if op.kind == "avg":
             divisor = np.ones(out_spatial)
             for i in range(n):
@@ -130,23 +147,28 @@ class LowerPool(RewritePattern):
         return [pooled]
 
     @staticmethod
-    def _window_reduce(kind, input, result_type, kernel, strides, dilations) -> ir.Value:
+    def _window_reduce(kind, input, result_shape, element, kernel, strides, dilations, placed) -> ir.Value:
+        """Loops in the result's layout order (channels innermost when it is last, where IREE
+        vectorises), then the window's."""
         n = len(kernel)
         loop_count = 2 + 2 * n
-        batch, channel, *rest = dims(loop_count)
-        outs, windows = rest[:n], rest[n:]
+        loops = dims(loop_count)
+        order = placed(0, 1, list(range(2, 2 + n)))  # which of (batch, channel, outs...) each parallel loop is
+        roles = {role: loops[position] for position, role in enumerate(order)}
+        batch, channel, outs, windows = roles[0], roles[1], [roles[2 + i] for i in range(n)], loops[2 + n :]
         spatial = [outs[i] * strides[i] + windows[i] * dilations[i] for i in range(n)]
-        element = result_type.element_type
         maps = [
-            affine_map(loop_count, [batch, channel, *spatial]),
+            affine_map(loop_count, placed(batch, channel, spatial)),
             affine_map(loop_count, windows),
-            affine_map(loop_count, [batch, channel, *outs]),
+            affine_map(loop_count, placed(batch, channel, outs)),
         ]
         window = empty(kernel, element)
-        init = filled(result_type.shape, element, lowest(element) if kind == "max" else 0)
+        init = filled(result_shape, element, lowest(element) if kind == "max" else 0)
         iterators = [PARALLEL] * (2 + n) + [REDUCTION] * n
         return generic([input, window], init, maps, iterators, lambda x, _w, acc: _combine(kind, acc, x))
 
 
-PATTERNS = [LowerReduce(), DecomposeSoftmax(), LowerPool()]
+def patterns(channels_last: bool = False) -> list[RewritePattern]:
+    return [LowerReduce(), DecomposeSoftmax(), LowerPool(channels_last)]
+
 

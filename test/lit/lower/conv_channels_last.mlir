@@ -4,7 +4,7 @@
 // convolutions of one group and depthwise ones run channels-last between
 // transposes, as do grouped ones, as a batch_matmul over each group's patches;
 // non-2-d convolutions keep the model's layout; one of fewer than 8 input
-// channels (an image stem) is a matmul over patches of the NCHW input.
+// channels (an image stem) is a matmul over its patches too.
 
 // Group g of @grouped_and_1d reads channels 2g + c (the maps print first).
 // CHECK: #[[GROUP_INPUT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d1, d2 + d4, d3 + d5, d0 * 2 + d6)>
@@ -72,17 +72,17 @@ func.func @padded(%x: tensor<1x8x8x8xf32>, %w: tensor<4x8x3x3xf32>) -> tensor<1x
   return %0 : tensor<1x4x8x10xf32>
 }
 
-// Three input channels (an image stem), stride 2, padded: the patches of the padded NCHW input,
-// [N, OH, OW, C, KH, KW], are read as the transposed right operand of a matmul whose left operand
-// is the filter as [F, C·KH·KW]; the [F, N·OH·OW] product is channels-first already.
+// Three input channels (an image stem), stride 2, padded: the same matmul over the patches of
+// the padded NHWC input, with one group, so no transpose of the product.
 // CHECK-LABEL: func.func @thin_channels
 // CHECK-SAME: (%[[X:.*]]: tensor<1x3x8x8xf32>, %[[W:.*]]: tensor<4x3x3x3xf32>)
-// CHECK: %[[P:.*]] = tensor.pad %[[X]] low[0, 0, 1, 1] high[0, 0, 1, 1]
-// CHECK: %[[PATCHES:.*]] = linalg.generic {{.*}} ins(%[[P]] : tensor<1x3x10x10xf32>) outs(%{{.*}} : tensor<1x4x4x3x3x3xf32>)
-// CHECK: %[[ROWS:.*]] = tensor.collapse_shape %[[PATCHES]] {{\[\[}}0, 1, 2], [3, 4, 5]] : tensor<1x4x4x3x3x3xf32> into tensor<16x27xf32>
-// CHECK: %[[PRODUCT:.*]] = linalg.matmul indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}] ins(%{{.*}}, %[[ROWS]] : tensor<4x27xf32>, tensor<16x27xf32>) outs(%{{.*}} : tensor<4x16xf32>)
-// CHECK: %[[FEATURES:.*]] = tensor.expand_shape %[[PRODUCT]] {{.*}} : tensor<4x16xf32> into tensor<4x1x4x4xf32>
-// CHECK: %[[R:.*]] = linalg.transpose ins(%[[FEATURES]] : tensor<4x1x4x4xf32>) outs(%{{.*}} : tensor<1x4x4x4xf32>) permutation = [1, 0, 2, 3]
+// CHECK: %[[XT:.*]] = linalg.transpose ins(%[[X]] : tensor<1x3x8x8xf32>) outs(%{{.*}} : tensor<1x8x8x3xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[P:.*]] = tensor.pad %[[XT]] low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK: %[[PATCHES:.*]] = linalg.generic {{.*}} ins(%[[P]] : tensor<1x10x10x3xf32>) outs(%{{.*}} : tensor<1x1x4x4x3x3x3xf32>)
+// CHECK: %[[PRODUCT:.*]] = linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<1x16x27xf32>, tensor<1x27x4xf32>) outs(%{{.*}} : tensor<1x16x4xf32>)
+// CHECK-NOT: permutation = [1, 0, 2]
+// CHECK: %[[NHWC:.*]] = tensor.expand_shape %[[PRODUCT]] {{.*}} output_shape [1, 4, 4, 4] : tensor<1x16x4xf32> into tensor<1x4x4x4xf32>
+// CHECK: %[[R:.*]] = linalg.transpose ins(%[[NHWC]] : tensor<1x4x4x4xf32>) outs(%{{.*}} : tensor<1x4x4x4xf32>) permutation = [0, 3, 1, 2]
 // CHECK-NOT: linalg.conv
 // CHECK: return %[[R]] : tensor<1x4x4x4xf32>
 func.func @thin_channels(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x4x4xf32> {
