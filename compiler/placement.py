@@ -17,7 +17,7 @@ from pathlib import Path
 from iree.compiler import ir
 
 from ..errors import OptionError
-from ..passes.base import block_ops, functions
+from ..passes.base import block_ops, defining_op, functions
 from ..runtime.profiling import device_scales
 from ..passes.coverage import Coverage
 from ..passes.partition.annotate import COST_ATTR, WORK_ATTR, devices_of, profiles_of
@@ -107,19 +107,12 @@ def _place(imported: ImportedModel, options: CompileOptions, progress: Progress 
     return PlacedModel(imported, devices, profiles, partitions, transfers, summary, ops, coverage, aliases)
 
 
-def _producer(value: ir.Value):
-    if isinstance(value, ir.BlockArgument):
-        return None
-    owner = value.owner
-    return getattr(owner, "operation", owner)
-
-
 def _through_transfers(value: ir.Value) -> ir.Value:
     """The value a chain of gimlet.transfer ops moves."""
-    producer = _producer(value)
+    producer = defining_op(value)
     while producer is not None and producer.name == "gimlet.transfer":
         value = producer.operands[0]
-        producer = _producer(value)
+        producer = defining_op(value)
     return value
 
 

@@ -116,6 +116,14 @@ def block_ops(block: ir.Block) -> list[ir.Operation]:
     return [op.operation for op in block.operations]
 
 
+def defining_op(value: ir.Value) -> ir.Operation | None:
+    """The op that made `value`; None for a block argument."""
+    if isinstance(value, ir.BlockArgument):
+        return None
+    owner = value.owner
+    return getattr(owner, "operation", owner)
+
+
 def apply_patterns(
     module: ir.Module,
     patterns: Iterable[RewritePattern],

@@ -16,15 +16,15 @@ import math
 from iree.compiler import ir
 
 from ...dialects import Elementwise, Reshape, Transpose
-from ..base import NoMatch, RewritePattern
+from ..base import NoMatch, RewritePattern, defining_op
 
 
 def _transposed(value: ir.Value) -> list[int] | None:
     """The permutation of the gimlet.transpose that made `value`, if one did."""
-    owner = value.owner
-    if isinstance(owner, ir.Block) or owner.name != Transpose.operation_name():
+    producer = defining_op(value)
+    if producer is None or producer.name != Transpose.operation_name():
         return None
-    return Transpose(owner).permutation
+    return Transpose(producer).permutation
 
 
 def _inverse(permutation: list[int]) -> list[int]:
@@ -36,8 +36,8 @@ def _inverse(permutation: list[int]) -> list[int]:
 
 class SinkTransposeThroughElementwise(RewritePattern):
     """f(T(a), T(b), c) → T(f(a, b, T⁻¹(c))) for a pointwise f, where every full-size operand is
-    transposed by the same T and the others are broadcasts no larger than one channel's row (a
-    bias, a scale, a scalar), which are cheap to permute."""
+    transposed by the same T and the others are smaller broadcasts (a bias, a scale, a scalar),
+    which are cheap to permute."""
 
     ROOTS = (Elementwise.operation_name(),)
 
@@ -54,7 +54,7 @@ class SinkTransposeThroughElementwise(RewritePattern):
         operands = []
         for value, permutation in zip(op.operands, permutations):
             if permutation == chosen:
-                operands.append(value.owner.operands[0])
+                operands.append(defining_op(value).operands[0])
                 continue
             shape = list(value.type.shape)
             if permutation is not None or len(shape) > rank or (size > 1 and math.prod(shape) >= size):
@@ -83,7 +83,7 @@ class CancelTransposes(RewritePattern):
         inner = _transposed(op.input)
         if inner is None or [inner[axis] for axis in op.permutation] != list(range(len(inner))):
             raise NoMatch("not the inverse of the transpose that made its input")
-        return [op.input.owner.operands[0]]
+        return [defining_op(op.input).operands[0]]
 
 
 PATTERNS = [SinkTransposeThroughElementwise(), CancelTransposes()]

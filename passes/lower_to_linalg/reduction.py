@@ -80,6 +80,11 @@ class DecomposeSoftmax(RewritePattern):
         return [Elementwise.build("div", [exponentials, total]).result]
 
 
+def _placed(channels_last: bool, batch, channel, spatial: list) -> list:
+    """[batch, channel, *spatial] in NHWC order where `channels_last`, else as given."""
+    return [batch, *spatial, channel] if channels_last else [batch, channel, *spatial]
+
+
 class LowerPool(RewritePattern):
     """Pooling as a linalg.generic over (n, c, out..., window...) after explicit padding.
 
@@ -104,10 +109,7 @@ class LowerPool(RewritePattern):
         in_spatial = list(input.type.shape[2:])
         out_spatial = list(op.result_type.shape[2:])
         channels_last = self.channels_last and n == 2
-
-        def placed(batch, channel, spatial: list) -> list:
-            """[batch, channel, *spatial] in the layout the pool runs in."""
-            return [batch, *spatial, channel] if channels_last else [batch, channel, *spatial]
+        batch, channels = op.result_type.shape[:2]
 
         if channels_last:
             input = Transpose.build(input, [0, 2, 3, 1]).result
@@ -120,12 +122,10 @@ class LowerPool(RewritePattern):
         kind = "max" if op.kind == "max" else "sum"
         fill = lowest(element) if kind == "max" else 0.0
         if any(low) or any(h > 0 for h in high):
-            input = Pad.build(input, placed(0, 0, low), placed(0, 0, [max(h, 0) for h in high]), "constant", float(fill)).result
+            input = Pad.build(input, _placed(channels_last, 0, 0, low), _placed(channels_last, 0, 0, [max(h, 0) for h in high]), "constant", float(fill)).result
         if any(h < 0 for h in high):
-            batch, channels = op.input.type.shape[:2]
-            input = Slice.build(input, [0] * (n + 2), placed(batch, channels, used), [1] * (n + 2)).result
-        batch, channels = op.result_type.shape[:2]
-        pooled = self._window_reduce(kind, input, placed(batch, channels, out_spatial), element, kernel, strides, dilations, placed)
+            input = Slice.build(input, [0] * (n + 2), _placed(channels_last, batch, channels, used), [1] * (n + 2)).result
+        pooled = self._window_reduce(kind, input, _placed(channels_last, batch, channels, out_spatial), element, kernel, strides, dilations, channels_last)
         if channels_last:
             pooled = Transpose.build(pooled, [0, 3, 1, 2]).result
         if op.kind == "avg":
@@ -147,20 +147,20 @@ class LowerPool(RewritePattern):
         return [pooled]
 
     @staticmethod
-    def _window_reduce(kind, input, result_shape, element, kernel, strides, dilations, placed) -> ir.Value:
+    def _window_reduce(kind, input, result_shape, element, kernel, strides, dilations, channels_last: bool) -> ir.Value:
         """Loops in the result's layout order (channels innermost when it is last, where IREE
         vectorises), then the window's."""
         n = len(kernel)
         loop_count = 2 + 2 * n
         loops = dims(loop_count)
-        order = placed(0, 1, list(range(2, 2 + n)))  # which of (batch, channel, outs...) each parallel loop is
-        roles = {role: loops[position] for position, role in enumerate(order)}
-        batch, channel, outs, windows = roles[0], roles[1], [roles[2 + i] for i in range(n)], loops[2 + n :]
+        batch, *parallel = loops[: 2 + n]
+        channel, outs = (parallel[-1], parallel[:-1]) if channels_last else (parallel[0], parallel[1:])
+        windows = loops[2 + n :]
         spatial = [outs[i] * strides[i] + windows[i] * dilations[i] for i in range(n)]
         maps = [
-            affine_map(loop_count, placed(batch, channel, spatial)),
+            affine_map(loop_count, _placed(channels_last, batch, channel, spatial)),
             affine_map(loop_count, windows),
-            affine_map(loop_count, placed(batch, channel, outs)),
+            affine_map(loop_count, _placed(channels_last, batch, channel, outs)),
         ]
         window = empty(kernel, element)
         init = filled(result_shape, element, lowest(element) if kind == "max" else 0)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from iree.compiler import ir
 
 from ...dialects import Transfer
-from ..base import ModulePass, PassFailure, block_ops, functions, register_pass
+from ..base import ModulePass, PassFailure, block_ops, defining_op, functions, register_pass
 from .cost import is_costed
 from .place import PLACEMENT_ATTR, TARGET_ATTR
 
@@ -29,13 +29,6 @@ PARTITION_ATTR = "gimlet.partition"
 def _is_free(op: ir.Operation) -> bool:
     """Producers every partition may have its own copy of: constants and weight loads."""
     return op.name in ("gimlet.constant", "util.global.load", "arith.constant") or op.name.startswith("torch.constant.")
-
-
-def _producer(value: ir.Value) -> ir.Operation | None:
-    if isinstance(value, ir.BlockArgument):
-        return None
-    owner = value.owner
-    return getattr(owner, "operation", owner)
 
 
 @dataclass
@@ -54,7 +47,7 @@ def form_partitions(ops: list[ir.Operation]) -> tuple[list[_Partition], dict]:
         device = ir.StringAttr(op.attributes[TARGET_ATTR]).value
         preds = []
         for value in op.operands:
-            producer = _producer(value)
+            producer = defining_op(value)
             if producer in member_of and member_of[producer] not in preds:
                 preds.append(member_of[producer])
 
@@ -114,7 +107,7 @@ def outline_function(module: ir.Module, function: ir.Operation) -> int:
 
     def on_device(value: ir.Value, device: str) -> ir.Value:
         if value not in current:
-            producer = _producer(value)
+            producer = defining_op(value)
             raise PassFailure(f"{producer.name if producer else value} feeds a partition but is neither placed nor a constant")
         if device_of[value] == device:
             return current[value]
@@ -129,7 +122,7 @@ def outline_function(module: ir.Module, function: ir.Operation) -> int:
         inputs, outputs = [], []
         for op in partition.ops:
             for value in op.operands:
-                producer = _producer(value)
+                producer = defining_op(value)
                 if producer in members or (producer is not None and _is_free(producer)) or value in inputs:
                     continue
                 inputs.append(value)
@@ -160,7 +153,7 @@ def _returned_free_ops(terminator: ir.Operation) -> list[ir.Operation]:
     """Constants and weight loads the function returns as they are, each once."""
     found = []
     for value in terminator.operands:
-        producer = _producer(value)
+        producer = defining_op(value)
         if producer is not None and _is_free(producer) and producer not in found:
             found.append(producer)
     return found
@@ -184,7 +177,7 @@ def _make_function(module: ir.Module, symbol: str, partition: _Partition, inputs
     for op in partition.ops:
         for value in list(op.operands):
             replacement = mapping.get(value)
-            producer = _producer(value)
+            producer = defining_op(value)
             if replacement is None and producer is not None and _is_free(producer):
                 replacement = mapping[value] = _clone(producer, value, body)
             if replacement is not None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from iree.compiler import ir
 
 from ...dialects import is_gimlet
-from ..base import block_ops, erase_dead_ops
-from .torch_ir import CONSTANT_OPS, FROM_BUILTIN, TO_BUILTIN, builtin_tensor_type, defining_op, is_vtensor
+from ..base import block_ops, defining_op, erase_dead_ops
+from .torch_ir import CONSTANT_OPS, FROM_BUILTIN, TO_BUILTIN, builtin_tensor_type, is_vtensor
 
 
 def convert_signature(function: ir.Operation) -> None:

@@ -9,9 +9,9 @@ from iree.compiler import ir
 
 from ...dialects import Broadcast, Concat, Constant, Elementwise, Gather, Pad, Reshape, Slice, Transpose
 from ...dialects.base import DYNAMIC, is_float, is_integer, is_static, normalize_axis
-from ..base import NoMatch
+from ..base import NoMatch, defining_op
 from .pattern import RaisePattern, TorchOp, cast_to, scalar_tensor
-from .torch_ir import defining_op, is_vtensor, literal_attribute, to_builtin
+from .torch_ir import is_vtensor, literal_attribute, to_builtin
 
 
 class RaiseLiteral(RaisePattern):

@@ -13,8 +13,8 @@ from iree.compiler import ir
 
 from ...dialects import Foreign, Yield, location_name
 from ...errors import CompilationError
-from ..base import block_ops
-from .torch_ir import CONSTANT_OPS, FROM_BUILTIN, TO_BUILTIN, builtin_tensor_type, defining_op, from_builtin, is_vtensor
+from ..base import block_ops, defining_op
+from .torch_ir import CONSTANT_OPS, FROM_BUILTIN, TO_BUILTIN, builtin_tensor_type, from_builtin, is_vtensor
 
 
 def is_free(op: ir.Operation) -> bool:

@@ -9,8 +9,8 @@ from iree.compiler import ir
 
 from ...dialects import Constant, Elementwise
 from ...dialects.base import is_static
-from ..base import NoMatch, RewritePattern
-from .torch_ir import builtin_tensor_type, constant_value, defining_op, from_builtin, is_unsigned_vtensor, is_vtensor, to_builtin
+from ..base import NoMatch, RewritePattern, defining_op
+from .torch_ir import builtin_tensor_type, constant_value, from_builtin, is_unsigned_vtensor, is_vtensor, to_builtin
 
 
 class TorchOp:

@@ -12,7 +12,7 @@ import re
 import numpy as np
 from iree.compiler import ir
 
-from ..base import NoMatch
+from ..base import NoMatch, defining_op
 
 _VTENSOR = re.compile(r"^!torch\.vtensor<\[([^\]]*)\],([a-z0-9]+)>$")
 _TORCH_TO_BUILTIN_ELEMENT = {
@@ -84,13 +84,6 @@ def vtensor_type(type_: ir.RankedTensorType) -> ir.Type:
     """The `!torch.vtensor` type of a builtin tensor type."""
     dims = ",".join("?" if d == ir.ShapedType.get_dynamic_size() else str(d) for d in type_.shape)
     return ir.Type.parse(f"!torch.vtensor<[{dims}],{_BUILTIN_TO_TORCH_ELEMENT[str(type_.element_type)]}>")
-
-
-def defining_op(value: ir.Value) -> ir.Operation | None:
-    if isinstance(value, ir.BlockArgument):
-        return None
-    owner = value.owner
-    return getattr(owner, "operation", owner)
 
 
 def to_builtin(value: ir.Value) -> ir.Value:
