@@ -388,6 +388,13 @@ DATA_MOVEMENT = [
     op("gather_scalar_index", "Gather", {"x": randn(4, 3), "i": np.array(2, dtype=np.int64)}, ops="gimlet.gather"),
     op("gather_const_indices_axis_neg1", "Gather", {"x": randn(3, 5), "i": const(i64(4, -2, 0))}, attrs=dict(axis=-1),
        ops="gimlet.gather"),
+    # Constant indices spaced evenly upwards lower to a strided slice (torch's select and unbind).
+    op("gather_const_scalar_index_negative", "Gather", {"x": randn(3, 4, 5), "i": const(np.array(-1, dtype=np.int64))},
+       ops="gimlet.gather"),
+    op("gather_const_evenly_spaced", "Gather", {"x": randn(2, 7, 3), "i": const(i64(1, 3, 5))}, attrs=dict(axis=1),
+       ops="gimlet.gather"),
+    op("gather_const_2d_indices_contiguous", "Gather", {"x": randn(2, 5, 3), "i": const(np.array([[0, 1], [2, 3]], dtype=np.int64))},
+       attrs=dict(axis=1), ops="gimlet.gather"),
     op("reshape_minus1", "Reshape", {"x": randn(2, 3, 4), "shape": const(i64(-1, 6))}, ops="gimlet.reshape"),
     op("reshape_zero_and_minus1", "Reshape", {"x": randn(2, 3, 4), "shape": const(i64(0, -1))}, ops="gimlet.reshape"),
     op("flatten_axis1", "Flatten", {"x": randn(2, 3, 4)}, ops="gimlet.reshape"),

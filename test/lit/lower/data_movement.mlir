@@ -42,6 +42,28 @@ func.func @gather(%x: tensor<4x5x6xf32>, %i: tensor<2x3xi64>) -> tensor<4x2x3x6x
   return %0 : tensor<4x2x3x6xf32>
 }
 
+// Constant indices spaced evenly upwards (PyTorch's select and unbind) take a strided extract_slice;
+// negative ones count from the end. Indices out of range, unevenly spaced or repeated keep the generic.
+// CHECK-LABEL: func.func @gather_constant_indices
+// CHECK-SAME: (%[[DATA:[^:]+]]: tensor<3x5x8xf32>)
+// CHECK: %[[ONE:.*]] = tensor.extract_slice %[[DATA]][2, 0, 0] [1, 5, 8] [1, 1, 1] : tensor<3x5x8xf32> to tensor<1x5x8xf32>
+// CHECK: %[[SELECTED:.*]] = tensor.collapse_shape %[[ONE]] {{\[}}[0, 1], [2]] : tensor<1x5x8xf32> into tensor<5x8xf32>
+// CHECK: %[[EVERY_OTHER:.*]] = tensor.extract_slice %[[DATA]][0, 1, 0] [3, 2, 8] [1, 2, 1] : tensor<3x5x8xf32> to tensor<3x2x8xf32>
+// CHECK: %[[UNEVEN:.*]] = linalg.generic
+// CHECK: %[[OUTSIDE:.*]] = linalg.generic
+// CHECK: return %[[SELECTED]], %[[EVERY_OTHER]], %[[UNEVEN]], %[[OUTSIDE]]
+func.func @gather_constant_indices(%x: tensor<3x5x8xf32>) -> (tensor<5x8xf32>, tensor<3x2x8xf32>, tensor<3x2x8xf32>, tensor<1x5x8xf32>) {
+  %last = "gimlet.constant"() {value = dense<-1> : tensor<i64>} : () -> tensor<i64>
+  %0 = "gimlet.gather"(%x, %last) {axis = 0 : i64} : (tensor<3x5x8xf32>, tensor<i64>) -> tensor<5x8xf32>
+  %odd = "gimlet.constant"() {value = dense<[1, 3]> : tensor<2xi64>} : () -> tensor<2xi64>
+  %1 = "gimlet.gather"(%x, %odd) {axis = 1 : i64} : (tensor<3x5x8xf32>, tensor<2xi64>) -> tensor<3x2x8xf32>
+  %repeated = "gimlet.constant"() {value = dense<[4, 4]> : tensor<2xi64>} : () -> tensor<2xi64>
+  %2 = "gimlet.gather"(%x, %repeated) {axis = 1 : i64} : (tensor<3x5x8xf32>, tensor<2xi64>) -> tensor<3x2x8xf32>
+  %outside = "gimlet.constant"() {value = dense<[3]> : tensor<1xi64>} : () -> tensor<1xi64>
+  %3 = "gimlet.gather"(%x, %outside) {axis = 0 : i64} : (tensor<3x5x8xf32>, tensor<1xi64>) -> tensor<1x5x8xf32>
+  return %0, %1, %2, %3 : tensor<5x8xf32>, tensor<3x2x8xf32>, tensor<3x2x8xf32>, tensor<1x5x8xf32>
+}
+
 // A reshape that merges leading dimensions is one tensor.collapse_shape; one that splits them an expand_shape.
 // CHECK-LABEL: func.func @reshape
 // CHECK-SAME: (%[[X:[^:]+]]: tensor<4x5x6xf32>)
