@@ -61,14 +61,16 @@ def compile(
     with tempfile.TemporaryDirectory(prefix="gimlet-bundle-") as scratch:
         weights = Path(scratch) / "weights.irpa"
         placed = place_model(model, options, parameters=weights, progress=progress)
+        work = {partition.name: _work(placed, partition.name) for partition in placed.partitions}
         jobs = [
             Job(
                 partition,
                 key,
                 target,
-                target.driver(*_work(placed, partition.name)),
+                target.driver(*work[partition.name]),
                 bytecode(partition.module),
                 _op_counts(placed, partition.name),
+                work[partition.name][0],
                 _signature(partition),
             )
             for partition in placed.partitions
@@ -77,14 +79,14 @@ def compile(
         cache = tuning.load_cache() if options.tune else {}
         for job in jobs:
             job.candidates = _candidates(job, options.tune, cache)
-        work = [(job, strategy) for job in jobs for strategy in job.candidates]
-        workers = max(1, min(options.jobs or os.cpu_count() or 1, len(work)))
-        label = f"iree-compile {len(work)} module(s)" + (f", {workers} at a time" if workers > 1 else "")
+        builds = [(job, strategy) for job in jobs for strategy in job.candidates]
+        workers = max(1, min(options.jobs or os.cpu_count() or 1, len(builds)))
+        label = f"iree-compile {len(builds)} module(s)" + (f", {workers} at a time" if workers > 1 else "")
         with progress.step(label), ThreadPoolExecutor(max_workers=workers) as pool:
             # iree-compile runs as a child process per module: threads are enough to run them side by side.
             futures = {
                 (id(job), strategy): pool.submit(_build, job, strategy, options, placed, retry_default=not options.tune)
-                for job, strategy in work
+                for job, strategy in builds
             }
             for job in jobs:
                 job.built = dict(_result(futures[(id(job), strategy)], job, strategy) for strategy in job.candidates)
@@ -125,6 +127,8 @@ class Job:
     driver: str
     source: bytes
     op_counts: dict[str, int]
+    #: The partition's FLOPs, as the cost model counts them.
+    flops: float
     signature: list[tuple[list[int], str]]
     candidates: list[str] = field(default_factory=list)
     built: dict[str, bytes | None] = field(default_factory=dict)
@@ -163,7 +167,7 @@ def _signature(partition: Partition) -> list[tuple[list[int], str]]:
 def _candidates(job: Job, tune: bool, cache: dict) -> list[str]:
     """Strategies to compile: the default one; with --tune, a cached choice or every strategy
     (only where the job's device is here to measure on)."""
-    default = job.target.default_strategy(job.op_counts)
+    default = job.target.default_strategy(job.op_counts, job.flops)
     if not tune:
         return [default]
     cached = cache.get(tuning.cache_key(job.source, job.target))

@@ -53,8 +53,9 @@ class Target:
         """Named sets of extra iree-compile flags worth trying on this target (`gimletc --tune`)."""
         return {DEFAULT_STRATEGY: []}
 
-    def default_strategy(self, op_counts: dict[str, int]) -> str:
-        """The strategy to use without tuning, from the gimlet ops (by name) a partition holds."""
+    def default_strategy(self, op_counts: dict[str, int], flops: float | None = None) -> str:
+        """The strategy to use without tuning, from the gimlet ops (by name) a partition holds and
+        its FLOPs (None: unknown)."""
         return DEFAULT_STRATEGY
 
     def fallback_strategy(self, strategy: str) -> str:

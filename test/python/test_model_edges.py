@@ -94,7 +94,7 @@ def test_rejected_strategy_falls_back_to_the_default_flags(monkeypatch, tmp_path
     """A strategy iree-compile fails on is retried with the target's plain flags, with a warning."""
     strategies = CpuTarget.strategies
     monkeypatch.setattr(CpuTarget, "strategies", lambda self: {**strategies(self), "broken": ["--no-such-iree-flag"]})
-    monkeypatch.setattr(CpuTarget, "default_strategy", lambda self, op_counts: "broken")
+    monkeypatch.setattr(CpuTarget, "default_strategy", lambda self, op_counts, flops=None: "broken")
     model = _model([N("Relu", ["x"], ["y"])], [_tensor("x", [4])], [_tensor("y", [4])])
     with pytest.warns(UserWarning, match="strategy broken failed to compile.*using default"):
         bundle, _, feeds, outputs = compile_bundle_and_run(model, tmp_path=tmp_path)
@@ -108,6 +108,7 @@ def test_rejected_strategy_falls_back_to_the_targets_planned_fallback(monkeypatc
     data tiling quietly: the CPU target plans that fallback (`fallback_strategy`)."""
     strategies = CpuTarget.strategies
     monkeypatch.setattr(CpuTarget, "strategies", lambda self: {**strategies(self), "o3-data-tiling": ["--no-such-iree-flag"]})
+    monkeypatch.setattr(CpuTarget, "SMALL_FLOPS", 0)  # a matmul this small would get the default strategy
     model = _model([N("MatMul", ["x", "w"], ["y"])], [_tensor("x", [4, 8]), _tensor("w", [8, 3])], [_tensor("y", [4, 3])])
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -10,6 +10,7 @@ from support import EXAMPLES, assert_close, compile_bundle_and_run, evaluator_ou
 import gimlet
 from gimlet.compiler import tuning
 from gimlet.targets import get_target
+from gimlet.targets.cpu import CpuTarget
 
 
 def test_default_strategy_follows_the_model_class():
@@ -20,15 +21,23 @@ def test_default_strategy_follows_the_model_class():
     assert cpu.fallback_strategy("o3-data-tiling") == cpu.fallback_strategy("conv-data-tiling") == "data-tiling"
     assert cpu.fallback_strategy("data-tiling") == "default"
     assert cpu.default_strategy({"gimlet.elementwise": 2}) == "default"
+    # Below SMALL_FLOPS, data tiling's packing costs more than it saves, whatever the model class.
+    assert cpu.default_strategy({"gimlet.matmul": 8}, flops=1e6) == "default"
+    assert cpu.default_strategy({"gimlet.matmul": 8}, flops=3e6) == "o3-data-tiling"
+    assert cpu.default_strategy({"gimlet.conv": 3, "gimlet.conv[grouped]": 1}, flops=1.6e6) == "default"
     assert "--iree-global-opt-use-im2col-for-convs" in cpu.strategies()["conv"]
     assert get_target("vulkan").strategies() == {"default": []}
 
 
-def test_bundle_records_the_strategy_and_its_flags(tmp_path):
+def test_bundle_records_the_strategy_and_its_flags(tmp_path, monkeypatch):
+    # The cnn example has a depthwise (grouped) convolution: lowered channels-last, data tiling alone,
+    # once it is not too small for data tiling to pay.
     bundle = gimlet.compile(EXAMPLES / "cnn.onnx")
     module = bundle.manifest["partitions"][0]["modules"]["cpu"]
-    # The example has a depthwise (grouped) convolution: lowered channels-last, data tiling alone.
     assert "gimlet.conv[grouped]" in {row["op"] for row in bundle.manifest["placement"]["ops"]}
+    assert module["strategy"] == "default" and module["flags"] == get_target("cpu").compile_flags()
+    monkeypatch.setattr(CpuTarget, "SMALL_FLOPS", 0)
+    module = gimlet.compile(EXAMPLES / "cnn.onnx").manifest["partitions"][0]["modules"]["cpu"]
     assert module["strategy"] == "data-tiling"
     assert module["flags"][-1] == "--iree-opt-data-tiling"
     assert "tuning" not in module
@@ -57,8 +66,7 @@ def test_tune_measures_every_strategy_and_caches_the_choice(tmp_path, monkeypatc
 def test_tuning_survives_a_default_strategy_iree_rejects(tmp_path, monkeypatch):
     """Under --tune the default candidate is one of several: where iree-compile rejects it (O3 on
     MiniLM-style graphs), the others are measured and the fastest kept, with a warning."""
-    from gimlet.targets.cpu import CpuTarget
-
+    monkeypatch.setattr(CpuTarget, "SMALL_FLOPS", 0)  # the mlp example's default strategy is then O3
     monkeypatch.setenv("GIMLET_TUNE_CACHE", str(tmp_path / "tuning.json"))
     strategies = CpuTarget.strategies
     monkeypatch.setattr(CpuTarget, "strategies", lambda self: {**strategies(self), "o3-data-tiling": ["--no-such-iree-flag"]})
@@ -94,16 +102,16 @@ def test_dense_convolutions_use_convolution_data_tiling(tmp_path):
     """Without grouped convolutions the default is IREE's convolution data tiling, and it computes
     the same as the ONNX reference."""
     rng = np.random.default_rng(0)
-    weight = rng.standard_normal((16, 8, 3, 3)).astype(np.float32)
+    weight = rng.standard_normal((32, 16, 3, 3)).astype(np.float32)  # 5.3 MFLOP: above CpuTarget.SMALL_FLOPS
     graph = helper.make_graph(
         [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1])],
         "dense_conv",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8, 12, 12])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 16, 12, 12])],
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 16, 24, 24])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 32, 24, 24])],
         [numpy_helper.from_array(weight, "w")],
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    feeds = {"x": rng.standard_normal((1, 8, 12, 12)).astype(np.float32)}
+    feeds = {"x": rng.standard_normal((1, 16, 24, 24)).astype(np.float32)}
     bundle, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path)
     assert bundle.manifest["partitions"][0]["modules"]["cpu"]["strategy"] == "conv-data-tiling"
     assert_close(outputs["y"], evaluator_outputs(model, feeds)[0])
