@@ -135,10 +135,10 @@ class LowerGatherAsSlice(RewritePattern):
     """A gather at constant indices spaced evenly upwards, as a strided tensor.extract_slice.
 
     PyTorch exports select and unbind (a fused QKV projection split into Q, K
-    and V; a CLS token) as such gathers. IREE fuses a slice with the ops around
-    it, but must materialise the whole input of a gather: the BERT encoder's QKV
-    matmul wrote [3, tokens, features] for its three gathers, and ran at
-    270 GFLOP/s against 400 for its other matmuls.
+    and V; a CLS token) as such gathers. IREE fuses a slice into the ops that
+    read it; each gather generic was a dispatch of its own (the BERT encoder's
+    three Q, K and V gathers: 39 µs a layer, against 9 µs for the slices'
+    two remaining copies; the whole encoder 3.36 → 3.10 ms).
     """
 
     ROOTS = (Gather.operation_name(),)
