@@ -66,6 +66,20 @@ func.func @matvec(%a: tensor<2x3xf32>, %v: tensor<3xf32>) -> tensor<2xf32> {
   return %0 : tensor<2xf32>
 }
 
+// A 16-bit matmul accumulates in f32 and is rounded to f16 once, at the end.
+// CHECK-LABEL: func.func @matmul_f16
+// CHECK-SAME: (%[[A:[^:]+]]: tensor<4x8xf16>, %[[B:[^:]+]]: tensor<8x3xf16>)
+// CHECK: %[[ACC:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<4x3xf32>)
+// CHECK: %[[P:.*]] = linalg.matmul ins(%[[A]], %[[B]] : tensor<4x8xf16>, tensor<8x3xf16>) outs(%[[ACC]] : tensor<4x3xf32>)
+// CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%[[P]] : tensor<4x3xf32>) outs(%{{.*}} : tensor<4x3xf16>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: arith.truncf %{{.*}} : f32 to f16
+// CHECK: return %[[R]]
+func.func @matmul_f16(%a: tensor<4x8xf16>, %b: tensor<8x3xf16>) -> tensor<4x3xf16> {
+  %0 = "gimlet.matmul"(%a, %b) : (tensor<4x8xf16>, tensor<8x3xf16>) -> tensor<4x3xf16>
+  return %0 : tensor<4x3xf16>
+}
+
 // A 2-d convolution with groups = 1: padding becomes tensor.pad with zeros, the product
 // linalg.conv_2d_nchw_fchw with the strides and dilations, the bias a broadcasting add.
 // CHECK-LABEL: func.func @conv2d
