@@ -6,9 +6,9 @@ import math
 
 import numpy as np
 from iree.compiler import ir
-from iree.compiler.dialects import arith, linalg, tensor
+from iree.compiler.dialects import arith, linalg
 
-from ...dialects import Attention, Broadcast, Constant, Conv, Elementwise, Matmul, Pad, Reshape, Softmax, Transpose
+from ...dialects import Attention, Broadcast, Constant, Conv, Elementwise, Matmul, Pad, Reshape, Slice, Softmax, Transpose
 from ...dialects.base import broadcast_shapes
 from ..base import RewritePattern
 from .builders import PARALLEL, REDUCTION, affine_map, dims, empty, filled, generic, is_16bit_float, reshape
@@ -229,10 +229,8 @@ def _pointwise_matmul(nhwc, filter, result_shape, strides) -> ir.Value:
     channels = nhwc.type.shape[3]
     pixels = nhwc
     if list(nhwc.type.shape[1:3]) != [out_h, out_w]:
-        sizes = [batch, out_h, out_w, channels]
-        pixels = tensor.extract_slice(
-            ir.RankedTensorType.get(sizes, nhwc.type.element_type), nhwc, [], [], [], [0] * 4, sizes, [1, *strides, 1]
-        )
+        limits = [batch, (out_h - 1) * strides[0] + 1, (out_w - 1) * strides[1] + 1, channels]
+        pixels = Slice.build(nhwc, [0] * 4, limits, [1, *strides, 1]).result
     m, n, k = dims(3)
     product = linalg.matmul(
         reshape(pixels, [batch * out_h * out_w, channels]),

@@ -157,11 +157,10 @@ class LowerGatherAsSlice(RewritePattern):
         if step < 1 or np.any(np.diff(positions) != step):
             raise NoMatch("indices are not evenly spaced upwards")
         rank = data.type.rank
-        starts, sizes, strides = [0] * rank, list(data.type.shape), [1] * rank
-        starts[axis], sizes[axis], strides[axis] = int(positions[0]), positions.size, step
-        sliced_type = ir.RankedTensorType.get(sizes, data.type.element_type)
-        sliced = tensor.extract_slice(sliced_type, data, [], [], [], starts, sizes, strides)
-        return [reshape(sliced, op.result_type.shape)]
+        starts, limits, strides = [0] * rank, list(data.type.shape), [1] * rank
+        starts[axis], limits[axis], strides[axis] = int(positions[0]), int(positions[-1]) + 1, step
+        sliced = Slice.build(data, starts, limits, strides).result
+        return [Reshape.build(sliced, op.result_type.shape).result]
 
 
 class LowerGather(RewritePattern):

@@ -170,5 +170,3 @@ class LowerPool(RewritePattern):
 
 def patterns(channels_last: bool = False) -> list[RewritePattern]:
     return [LowerReduce(), DecomposeSoftmax(), LowerPool(channels_last)]
-
-
