@@ -216,7 +216,16 @@ def _build(job: Job, strategy: str, options: CompileOptions, placed: PlacedModel
     imported = placed.imported
 
     def build(flags_of: str) -> bytes:
-        return compile_bytecode(job.source, job.target, options, imported.name, imported.temps, name, job.target.strategies()[flags_of])
+        return compile_bytecode(
+            job.source,
+            job.target,
+            options,
+            imported.name,
+            imported.temps,
+            name,
+            job.target.strategies()[flags_of],
+            job.target.after_global_optimization(flags_of),
+        )
 
     while True:
         try:
@@ -267,6 +276,8 @@ def _module_entry(member: str, target: Target, driver: str, strategy: str, timin
         "strategy": strategy,
         "flags": [*target.compile_flags(), *target.strategies()[strategy]],
     }
+    if target.after_global_optimization(strategy):
+        entry["after_global_optimization"] = target.after_global_optimization(strategy)
     if timings:
         entry["tuning"] = {name: seconds for name, seconds in timings.items()}
     if "triple" in target.options:

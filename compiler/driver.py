@@ -277,23 +277,72 @@ def compile_bytecode(
     temps: Path | None,
     stem: str,
     strategy_flags: Sequence[str] = (),
+    after_global_optimization: Sequence[str] = (),
 ) -> bytes:
-    """iree-compile MLIR bytecode for `target` (a child process, so several may run at once)."""
+    """iree-compile MLIR bytecode for `target` (a child process, so several may run at once). With
+    `after_global_optimization` (gimlet pass names), in two runs: to the end of IREE's global
+    optimization, where the passes run on IREE's IR, then from there to the module."""
     flags = [*target.compile_flags(), *strategy_flags, "--iree-input-type=auto", *options.extra_iree_flags]
-    with tempfile.TemporaryDirectory(prefix="gimlet-compile-") as scratch:
-        path = Path(scratch) / "input.mlirbc"
-        path.write_bytes(source)
-        if temps is not None:
-            (temps / f"iree-{stem}.input.mlirbc").write_bytes(source)
-            command = ["iree-compile", str(temps / f"iree-{stem}.input.mlirbc"), *flags, "-o", f"iree-{stem}.vmfb"]
-            (temps / f"iree-{stem}.iree-compile.sh").write_text(shlex.join(command) + "\n")
-        try:
-            vmfb = iree_tools.compile_file(str(path), extra_args=flags)
-        except iree_tools.CompilerToolError as error:
-            raise CompilationError(f"{name}: iree-compile failed for {target.describe()} ({stem}): {_first_error(error)}") from None
-    if temps is not None:
-        (temps / f"iree-{stem}.vmfb").write_bytes(vmfb)
-    return vmfb
+    run = _IreeCompile(target, name, temps, stem)
+    if not after_global_optimization:
+        return run(source, "input.mlirbc", flags, "vmfb")
+    optimized = run(source, "input.mlirbc", [*flags, f"--compile-to={GLOBAL_OPTIMIZATION}"], f"{GLOBAL_OPTIMIZATION}.mlir")
+    passed = _run_passes(optimized, after_global_optimization, f"{name} ({stem})")
+    run.note(f"gimlet-opt {' '.join('--' + p for p in after_global_optimization)} iree-{stem}.{GLOBAL_OPTIMIZATION}.mlir -o iree-{stem}.{AFTER_PASSES}.mlir")
+    return run(passed, f"{AFTER_PASSES}.mlir", [*flags, f"--compile-from={GLOBAL_OPTIMIZATION}"], "vmfb")
+
+
+#: The iree-compile phase after which `compile_bytecode` may run gimlet passes on IREE's own IR,
+#: and the name its temps give their output.
+GLOBAL_OPTIMIZATION = "global-optimization"
+AFTER_PASSES = f"{GLOBAL_OPTIMIZATION}.after-passes"
+
+
+@dataclass
+class _IreeCompile:
+    """iree-compile runs for one module; with temps, each input and output is kept and each
+    command line added to a script that redoes them (inputs are kept first, for failures)."""
+
+    target: Target
+    name: str
+    temps: Path | None
+    stem: str
+    commands: list[str] = field(default_factory=list)
+
+    def __call__(self, source: bytes, input_suffix: str, flags: list[str], output_suffix: str) -> bytes:
+        self._keep(input_suffix, source)
+        self.note(shlex.join(["iree-compile", f"iree-{self.stem}.{input_suffix}", *flags, "-o", f"iree-{self.stem}.{output_suffix}"]))
+        with tempfile.TemporaryDirectory(prefix="gimlet-compile-") as scratch:
+            path = Path(scratch) / input_suffix
+            path.write_bytes(source)
+            try:
+                output = iree_tools.compile_file(str(path), extra_args=flags)
+            except iree_tools.CompilerToolError as error:
+                raise CompilationError(f"{self.name}: iree-compile failed for {self.target.describe()} ({self.stem}): {_first_error(error)}") from None
+        self._keep(output_suffix, output)
+        return output
+
+    def note(self, command: str) -> None:
+        """Add a step to the temps' script."""
+        self.commands.append(command)
+        self._keep("iree-compile.sh", "\n".join(self.commands).encode() + b"\n")
+
+    def _keep(self, suffix: str, content: bytes) -> None:
+        if self.temps is not None:
+            (self.temps / f"iree-{self.stem}.{suffix}").write_bytes(content)
+
+
+def _run_passes(source: bytes, pass_names: Sequence[str], what: str) -> bytes:
+    """Run gimlet passes on IREE's IR between two iree-compile runs; the result as MLIR text, for
+    temps to keep and gimlet-opt to reproduce (IREE's weights are parameters, so it is small)."""
+    with new_context():
+        module = ir.Module.parse(source)
+        for pass_name in pass_names:
+            try:
+                PASSES[pass_name]().apply(module)
+            except PassFailure as error:
+                raise CompilationError(f"{what}: {pass_name} failed on IREE's {GLOBAL_OPTIMIZATION} output: {error}") from None
+        return module.operation.get_asm().encode()
 
 
 def _first_error(error: Exception) -> str:

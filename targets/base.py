@@ -62,6 +62,11 @@ class Target:
         """The strategy to compile with when iree-compile rejects `strategy`."""
         return DEFAULT_STRATEGY
 
+    def after_global_optimization(self, strategy: str) -> list[str]:
+        """gimlet passes (by name) that `strategy` runs on IREE's IR between its global
+        optimization and dispatch creation; none unless a target's strategy needs them."""
+        return []
+
     def driver(self, flops: float, bytes_moved: float) -> str:
         """The runtime driver for a module of this much work (a partition's estimated FLOPs and
         bytes): DRIVER, unless a target runs small modules better on another."""

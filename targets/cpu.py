@@ -83,6 +83,11 @@ class CpuTarget(Target):
         # operations on global resources"). Data tiling alone compiles both.
         return "data-tiling" if strategy in ("o3-data-tiling", "conv-data-tiling") else DEFAULT_STRATEGY
 
+    def after_global_optimization(self, strategy: str) -> list[str]:
+        # Convolution data tiling packs input channels by the vector width: ResNet-18's 7×7 stem
+        # over 3 channels took 4.3 ms data-tiled and 0.6 ms as IREE's direct convolution.
+        return ["gimlet-data-tiling-hints"] if strategy == "conv-data-tiling" else []
+
     def driver(self, flops: float, bytes_moved: float) -> str:
         return "local-sync" if flops < self.INLINE_FLOPS and bytes_moved < self.INLINE_BYTES else self.DRIVER
 

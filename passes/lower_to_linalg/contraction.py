@@ -97,16 +97,14 @@ class LowerConv(RewritePattern):
     `channels_last`, every 2-d convolution runs in NHWC between transposes,
     which the layout patterns sink and cancel (layout.py): dense and depthwise
     ones as conv_2d_nhwc_hwcf and depthwise_conv_2d_nhwc_hwc; strided 1×1 ones
-    as a matmul over the pixels they read; and as a matmul over their patches
-    (im2col) those whose input has fewer than THIN_CHANNELS channels (an image
-    stem: IREE's tiles along a 3-channel reduction are mostly empty; ResNet-18's
-    7×7 stem took 3.2 of its 14 ms) and grouped ones that are not depthwise
-    (IREE vectorises neither conv_2d_ngchw_gfchw nor conv_2d_nhwgc_gfhwc:
-    6-12 GFLOP/s; a ResNeXt-style test model 20.3 → 5.7 ms).
+    as a matmul over the pixels they read; and grouped ones that are not
+    depthwise as a matmul over their patches (im2col: IREE vectorises neither
+    conv_2d_ngchw_gfchw nor conv_2d_nhwgc_gfhwc: 6-12 GFLOP/s; a ResNeXt-style
+    test model 20.3 → 5.7 ms). An image stem over 3 channels stays a
+    convolution too: IREE's direct one took ResNet-18's 7×7 stem from 1.38 ms
+    (im2col, its patches copied at 0.3 ns an element) to 0.61, once it is kept
+    out of data tiling (passes/data_tiling_hints.py).
     """
-
-    #: Input channels below which a channels-last convolution is a matmul over patches.
-    THIN_CHANNELS = 8
 
     ROOTS = (Conv.operation_name(),)
 
@@ -166,11 +164,11 @@ class LowerConv(RewritePattern):
 
     def _channels_last_kind(self, op: Conv) -> str | None:
         """How this convolution runs channels-last: "dense", "depthwise", or "patches" (a matmul
-        over its patches, for thin and for grouped ones); None where it keeps the model's layout."""
+        over its patches, for grouped ones); None where it keeps the model's layout."""
         if not self.channels_last or op.spatial_rank != 2:
             return None
         if op.groups == 1:
-            return "patches" if op.input.type.shape[1] < self.THIN_CHANNELS else "dense"
+            return "dense"
         if op.groups == op.filter.type.shape[0] == op.input.type.shape[1]:
             return "depthwise"
         return "patches"
@@ -179,7 +177,7 @@ class LowerConv(RewritePattern):
     def _channels_last(nhwc, filter, result, strides, dilations, layout: str) -> ir.Value:
         """An NHWC (padded) input, an NHWC result: filters [F, C, KH, KW] become [KH, KW, C, F],
         [KH, KW, C] for a depthwise one ([C, 1, KH, KW]); a 1×1 strided one is a matmul over the
-        pixels it reads, and thin and grouped ones matmuls over their patches."""
+        pixels it reads, and grouped ones matmuls over their patches."""
         batch, channels, out_h, out_w = result.shape
         nhwc_shape = [batch, out_h, out_w, channels]
         if layout == "patches":
@@ -242,7 +240,7 @@ def _pointwise_matmul(nhwc, filter, result_shape, strides) -> ir.Value:
 
 
 def _patch_matmul(nhwc, filter, result_shape, strides, dilations) -> ir.Value:
-    """A 2-d convolution of G ≥ 1 groups, channels-last, as a batch_matmul over groups:
+    """A 2-d convolution of G > 1 groups, channels-last, as a batch_matmul over groups:
     patches[g, n, oh, ow, i, j, c] = x[n, oh·s + i·d, ow·s + j·d, g·C/G + c], one [N·OH·OW, KH·KW·C/G]
     matrix per group, times the group's filters as [KH·KW·C/G, F/G]; the [G, N·OH·OW, F/G]
     product is moved to NHWC [N, OH, OW, G·F/G]."""
@@ -270,8 +268,7 @@ def _patch_matmul(nhwc, filter, result_shape, strides, dilations) -> ir.Value:
         outs=[_zero_init([groups, columns, group_features], element)],
         indexing_maps=_maps(True),
     )
-    grouped_last = product if groups == 1 else Transpose.build(product, [1, 0, 2]).result
-    return reshape(grouped_last, result_shape)
+    return reshape(Transpose.build(product, [1, 0, 2]).result, result_shape)
 
 
 class DecomposeAttention(RewritePattern):

@@ -115,3 +115,39 @@ def test_dense_convolutions_use_convolution_data_tiling(tmp_path):
     bundle, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path)
     assert bundle.manifest["partitions"][0]["modules"]["cpu"]["strategy"] == "conv-data-tiling"
     assert_close(outputs["y"], evaluator_outputs(model, feeds)[0])
+
+
+def test_convolution_data_tiling_leaves_thin_stems_out(tmp_path):
+    """An image stem over 3 channels stays IREE's direct convolution: the strategy runs
+    gimlet-data-tiling-hints after IREE's global optimization, which hints the dense convolution
+    and not the stem, and the two-run compile still computes what the reference does."""
+    rng = np.random.default_rng(1)
+    stem = rng.standard_normal((16, 3, 7, 7)).astype(np.float32)
+    dense = rng.standard_normal((16, 16, 3, 3)).astype(np.float32)
+    graph = helper.make_graph(
+        [
+            helper.make_node("Conv", ["x", "stem"], ["s"], strides=[2, 2], pads=[3, 3, 3, 3]),
+            helper.make_node("Relu", ["s"], ["r"]),
+            helper.make_node("Conv", ["r", "dense"], ["y"], pads=[1, 1, 1, 1]),
+        ],
+        "stem_then_dense",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 48, 48])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 16, 24, 24])],
+        [numpy_helper.from_array(stem, "stem"), numpy_helper.from_array(dense, "dense")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    feeds = {"x": rng.standard_normal((1, 3, 48, 48)).astype(np.float32)}
+    temps = tmp_path / "temps"
+    bundle, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path, save_temps=temps)
+    module = bundle.manifest["partitions"][0]["modules"]["cpu"]
+    assert module["strategy"] == "conv-data-tiling"
+    assert module["after_global_optimization"] == ["gimlet-data-tiling-hints"]
+    assert "iree.opt.data_tiling" not in (temps / "iree-p0.cpu.global-optimization.mlir").read_text()
+    after = (temps / "iree-p0.cpu.global-optimization.after-passes.mlir").read_text().splitlines()
+    hinted = [line for line in after if "iree.opt.data_tiling" in line]
+    stem_convolutions = [line for line in after if "reduction" in line and "tensor<7x7x3x16xf32>)" in line]
+    assert len(hinted) == 1 and "tensor<3x3x16x16xf32>" in hinted[0] and len(stem_convolutions) == 1
+    script = (temps / "iree-p0.cpu.iree-compile.sh").read_text().splitlines()
+    assert "--compile-to=global-optimization" in script[0] and script[1].startswith("gimlet-opt --gimlet-data-tiling-hints")
+    assert "--compile-from=global-optimization" in script[2]
+    assert_close(outputs["y"], evaluator_outputs(model, feeds)[0], rtol=1e-4, atol=1e-4)
