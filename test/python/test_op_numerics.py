@@ -27,6 +27,10 @@ OPSET = 17
 N = helper.make_node
 
 
+_INFINITE_IN_GROUP_0 = np.linspace(-1, 1, 16, dtype=np.float32).reshape(4, 1, 2, 2)
+_INFINITE_IN_GROUP_0[0, 0, 0, 0] = np.inf
+
+
 # ---------------------------------------------------------------------------
 # Input specifications, materialised with a per-case seed.
 
@@ -190,6 +194,12 @@ CONV = [
        attrs=dict(group=4, strides=[2, 2]), ops="gimlet.conv"),
     op("conv2d_groups2_batch2_dilations_asym_pads", "Conv", {"x": randn(2, 4, 7, 7), "w": const(randn(6, 2, 3, 2))},
        attrs=dict(group=2, dilations=[2, 1], pads=[1, 2, 0, 1]), ops="gimlet.conv"),
+    # Up to 4 groups lower to one dense convolution with a block-diagonal filter; more to patches.
+    op("conv2d_groups8_patches", "Conv", {"x": randn(1, 16, 6, 6), "w": const(randn(16, 2, 3, 3))},
+       attrs=dict(group=8, pads=[1, 1, 1, 1]), ops="gimlet.conv"),
+    # An infinite weight stays in its group: the other group's outputs are finite.
+    op("conv2d_groups2_infinite_weight", "Conv", {"x": randn(1, 2, 5, 5), "w": const(_INFINITE_IN_GROUP_0)},
+       attrs=dict(group=2), ops="gimlet.conv"),
     op("conv2d_depthwise_bias", "Conv", {"x": randn(2, 4, 6, 5), "w": const(randn(4, 1, 3, 3)), "b": const(randn(4))},
        attrs=dict(group=4, pads=[1, 1, 1, 1]), ops="gimlet.conv"),
     op("conv2d_depthwise_multiplier2", "Conv", {"x": randn(1, 3, 6, 6), "w": const(randn(6, 1, 3, 3))},
