@@ -11,9 +11,7 @@ where a thin convolution is present, this pass hints every other candidate.
 It runs on IREE's IR after global optimization (`iree-compile
 --compile-to=global-optimization`), which `compile_bytecode` splits the
 compilation at: IREE's FoldUnitExtentDims rebuilds batch-1 convolutions
-without their attributes, so a hint on gimlet's own output is lost. There,
-IREE has made every contraction and convolution a linalg.generic; named ones
-(loop sizes not at hand here) leave the module unchanged.
+without their attributes, so a hint on gimlet's own output is lost.
 """
 
 from __future__ import annotations
@@ -42,23 +40,20 @@ class DataTilingHints(ModulePass):
     def apply(self, module: ir.Module) -> None:
         candidates: list[ir.Operation] = []
         thin: list[ir.Operation] = []
-        named: list[ir.Operation] = []
 
         def visit(op):
             op = op.operation
             if not op.name.startswith("linalg.") or HINT in op.attributes:
                 return ir.WalkResult.ADVANCE
             kind = _kind(op.opview)
-            if kind is not None and op.name != "linalg.generic":
-                named.append(op)
-            elif kind == "convolution" and _input_channels(op.opview) < self.min_channels:
+            if kind == "convolution" and _input_channels(op.opview) < self.min_channels:
                 thin.append(op)
             elif kind is not None:
                 candidates.append(op)
             return ir.WalkResult.ADVANCE
 
         module.operation.walk(visit)
-        if not thin or named:
+        if not thin:
             return
         for op in candidates:
             op.attributes[HINT] = ir.UnitAttr.get()
@@ -87,7 +82,7 @@ def _pure_tensors(op) -> bool:
 
 
 def _input_channels(op) -> int:
-    """The product of a linalg.generic convolution's input-channel loop sizes."""
+    """The product of a convolution's input-channel loop sizes."""
     sizes = _loop_sizes(op)
     count = 1
     for dim in linalg.infer_convolution_dimensions(op).input_channel:
@@ -98,7 +93,7 @@ def _input_channels(op) -> int:
 def _loop_sizes(op) -> dict[int, int]:
     """Loop index → size, read off the operands that index a dimension by that loop alone."""
     sizes = {}
-    for value, attribute in zip(op.operation.operands, op.indexing_maps):
+    for value, attribute in zip(op.operation.operands, linalg.get_indexing_maps(op)):
         if not isinstance(value.type, ir.ShapedType):
             continue
         for position, expression in enumerate(ir.AffineMapAttr(attribute).value.results):

@@ -104,6 +104,7 @@ class Session:
         self.manifest = manifest
         self.inputs = [TensorInfo.from_manifest(e) for e in manifest["inputs"]]
         self.outputs = [TensorInfo.from_manifest(e) for e in manifest["outputs"]]
+        self._input_names = tuple(info.name for info in self.inputs)
         self._output_tensors = {e["name"]: e.get("tensor", e["name"]) for e in manifest["outputs"]}
         unknown = sorted({c.get("kind") for c in manifest.get("checks", [])} - set(CHECKS))
         if unknown:
@@ -199,7 +200,7 @@ class Session:
         where: dict[str, _LoadedPartition | None] = {name: None for name in feeds}  # None: on the host
         for partition in self._partitions:
             arguments = [self._move(values[name], where[name], partition, name, recorder) for name in partition.inputs]
-            started = time.perf_counter()
+            started = time.perf_counter() if recorder is not None else 0.0
             try:
                 result = partition.invoker(*arguments)
             except IREE_RUN_ERRORS as error:  # a failed check or a device error (by its status code)
@@ -230,8 +231,7 @@ class Session:
         host memory (read back from the producer's device, uploaded to the consumer's)."""
         producer_driver = producer.driver if producer is not None else None
         consumer_driver = consumer.driver if consumer is not None else None
-        on_host = {None, *HOST_DRIVERS}
-        if producer_driver == consumer_driver or (producer_driver in on_host and consumer_driver in on_host):
+        if producer_driver == consumer_driver or (producer_driver in _ON_HOST and consumer_driver in _ON_HOST):
             # Same device, or host memory on both sides (a CPU result handed to the caller or to
             # another CPU partition): nothing to move, only to view as an array for the caller.
             if consumer is None and producer is not None:
@@ -247,7 +247,7 @@ class Session:
     __call__ = run
 
     def _bind_inputs(self, args: tuple, kwargs: dict) -> dict[str, np.ndarray]:
-        names = [info.name for info in self.inputs]
+        names = self._input_names
         if len(args) == 1 and isinstance(args[0], (dict, Mapping)) and not kwargs:  # dict first: a typing check costs 1 µs
             given = dict(args[0])
         elif args and not kwargs:
@@ -318,6 +318,10 @@ class Session:
         inputs = "; ".join(map(str, self.inputs))
         outputs = "; ".join(map(str, self.outputs))
         return f"<gimlet.Session {self.path} inputs=({inputs}) outputs=({outputs}) placement={self.placement}>"
+
+
+#: Where a value is host memory: the caller (None) and the CPU drivers.
+_ON_HOST = frozenset({None, *HOST_DRIVERS})
 
 
 def _iree_message(error: Exception) -> str:

@@ -49,6 +49,12 @@ def _dtype(element_type: ireert.HalElementType) -> np.dtype:
     return np.dtype(ireert.HalElementType.map_to_dtype(element_type))
 
 
+@functools.cache
+def _element_type(dtype: np.dtype) -> ireert.HalElementType:
+    """An argument's HAL element type, looked up once per dtype (0.2 µs a call otherwise)."""
+    return map_dtype_to_hal_element_type(dtype)
+
+
 class HostCall:
     """Calls a function of a module on a CPU driver through IREE's VM lists, with NumPy arrays in
     and out.
@@ -71,7 +77,7 @@ class HostCall:
                     allowed_usage=ireert.BufferUsage.DEFAULT,
                     device=self._device,
                     buffer=array,
-                    element_type=map_dtype_to_hal_element_type(array.dtype),
+                    element_type=_element_type(array.dtype),
                 )
             )
         results = ireert.VmVariantList(self._results)
