@@ -286,7 +286,8 @@ def compile_bytecode(
     run = _IreeCompile(target, name, temps, stem)
     if not after_global_optimization:
         return run(source, "input.mlirbc", flags, "vmfb")
-    optimized = run(source, "input.mlirbc", [*flags, f"--compile-to={GLOBAL_OPTIMIZATION}"], f"{GLOBAL_OPTIMIZATION}.mlir")
+    # With locations, so that errors of the second run still name the model's nodes.
+    optimized = run(source, "input.mlirbc", [*flags, f"--compile-to={GLOBAL_OPTIMIZATION}", "--mlir-print-debuginfo"], f"{GLOBAL_OPTIMIZATION}.mlir")
     passed = _run_passes(optimized, after_global_optimization, f"{name} ({stem})")
     run.note(f"gimlet-opt {' '.join('--' + p for p in after_global_optimization)} iree-{stem}.{GLOBAL_OPTIMIZATION}.mlir -o iree-{stem}.{AFTER_PASSES}.mlir")
     return run(passed, f"{AFTER_PASSES}.mlir", [*flags, f"--compile-from={GLOBAL_OPTIMIZATION}"], "vmfb")
@@ -342,7 +343,7 @@ def _run_passes(source: bytes, pass_names: Sequence[str], what: str) -> bytes:
                 PASSES[pass_name]().apply(module)
             except PassFailure as error:
                 raise CompilationError(f"{what}: {pass_name} failed on IREE's {GLOBAL_OPTIMIZATION} output: {error}") from None
-        return module.operation.get_asm().encode()
+        return module.operation.get_asm(enable_debug_info=True).encode()
 
 
 def _first_error(error: Exception) -> str:

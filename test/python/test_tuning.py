@@ -151,3 +151,32 @@ def test_convolution_data_tiling_leaves_thin_stems_out(tmp_path):
     assert "--compile-to=global-optimization" in script[0] and script[1].startswith("gimlet-opt --gimlet-data-tiling-hints")
     assert "--compile-from=global-optimization" in script[2]
     assert_close(outputs["y"], evaluator_outputs(model, feeds)[0], rtol=1e-4, atol=1e-4)
+
+
+def test_errors_of_the_second_run_name_the_node(monkeypatch):
+    """iree-compile's second run reads IREE's own IR, printed with its locations, so that its errors
+    still name the ONNX node: here O3 fuses an embedding gather into its layer norm past IREE's
+    stack limit (as in MiniLM), under a strategy that compiles in two runs."""
+    rng = np.random.default_rng(2)
+    graph = helper.make_graph(
+        [
+            helper.make_node("Gather", ["table", "ids"], ["rows"], name="embed/Gather"),
+            helper.make_node("LayerNormalization", ["rows", "scale", "bias"], ["y"], axis=-1, name="embed/LayerNorm"),
+        ],
+        "embedding",
+        [helper.make_tensor_value_info("ids", TensorProto.INT64, [1, 128])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 128, 384])],
+        [
+            numpy_helper.from_array(rng.standard_normal((1000, 384)).astype(np.float32), "table"),
+            numpy_helper.from_array(np.ones(384, np.float32), "scale"),
+            numpy_helper.from_array(np.zeros(384, np.float32), "bias"),
+        ],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    monkeypatch.setattr(CpuTarget, "default_strategy", lambda self, op_counts, flops=None: "conv-data-tiling")
+    monkeypatch.setattr(CpuTarget, "fallback_strategy", lambda self, strategy: "default")  # which warns
+    with pytest.warns(UserWarning, match="strategy conv-data-tiling failed to compile") as caught:
+        bundle = gimlet.compile(model)
+    message = next(str(w.message) for w in caught if "conv-data-tiling" in str(w.message))
+    assert "embed/LayerNorm" in message and "after-passes" not in message
+    assert bundle.manifest["partitions"][0]["modules"]["cpu"]["strategy"] == "default"
