@@ -46,7 +46,8 @@ class DataTilingHints(ModulePass):
             if not op.name.startswith("linalg.") or HINT in op.attributes:
                 return ir.WalkResult.ADVANCE
             kind = _kind(op.opview)
-            if kind == "convolution" and _input_channels(op.opview) < self.min_channels:
+            channels = _input_channels(op.opview) if kind == "convolution" else None
+            if channels is not None and channels < self.min_channels:
                 thin.append(op)
             elif kind is not None:
                 candidates.append(op)
@@ -81,12 +82,15 @@ def _pure_tensors(op) -> bool:
     return all(isinstance(t, ir.RankedTensorType) and t.encoding is None for t in types if isinstance(t, ir.ShapedType))
 
 
-def _input_channels(op) -> int:
-    """The product of a convolution's input-channel loop sizes."""
+def _input_channels(op) -> int | None:
+    """The product of a convolution's input-channel loop sizes; None where one is dynamic."""
     sizes = _loop_sizes(op)
     count = 1
     for dim in linalg.infer_convolution_dimensions(op).input_channel:
-        count *= sizes.get(dim, ir.ShapedType.get_dynamic_size())
+        size = sizes.get(dim)
+        if size is None or ir.ShapedType.is_dynamic_size(size):
+            return None
+        count *= size
     return count
 
 

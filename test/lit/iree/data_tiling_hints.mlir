@@ -92,6 +92,31 @@ func.func @no_thin_convolution(%features: tensor<1x6x6x16xf32>, %weights: tensor
 
 // -----
 
+// A convolution whose input channels are not known until run time is not taken for a thin one.
+#conv_input = affine_map<(n, oh, ow, f, kh, kw, c) -> (n, oh + kh, ow + kw, c)>
+#conv_filter = affine_map<(n, oh, ow, f, kh, kw, c) -> (kh, kw, c, f)>
+#conv_output = affine_map<(n, oh, ow, f, kh, kw, c) -> (n, oh, ow, f)>
+// CHECK-LABEL: func.func @dynamic_channels
+// CHECK-NOT: iree.opt.data_tiling
+// CHECK: return
+func.func @dynamic_channels(%features: tensor<1x6x6x?xf32>, %weights: tensor<3x3x?x16xf32>, %a: tensor<4x16xf32>, %b: tensor<16x8xf32>) -> (tensor<1x4x4x16xf32>, tensor<4x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<1x4x4x16xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%empty : tensor<1x4x4x16xf32>) -> tensor<1x4x4x16xf32>
+  %0 = linalg.generic {indexing_maps = [#conv_input, #conv_filter, #conv_output], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%features, %weights : tensor<1x6x6x?xf32>, tensor<3x3x?x16xf32>) outs(%init : tensor<1x4x4x16xf32>) {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %x, %w : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x4x16xf32>
+  %empty2 = tensor.empty() : tensor<4x8xf32>
+  %init2 = linalg.fill ins(%zero : f32) outs(%empty2 : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %1 = linalg.matmul ins(%a, %b : tensor<4x16xf32>, tensor<16x8xf32>) outs(%init2 : tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %0, %1 : tensor<1x4x4x16xf32>, tensor<4x8xf32>
+}
+
+// -----
+
 // A thin convolution beside contractions IREE does not data-tile: a max-plus product (no
 // multiply-add body) and one over two reduction dimensions. The plain matmul is hinted; they are not.
 #conv_input = affine_map<(n, oh, ow, f, kh, kw, c) -> (n, oh + kh, ow + kw, c)>
