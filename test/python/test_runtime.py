@@ -281,12 +281,12 @@ for _ in range(200):  # the workers start in the background
     if len(workers) >= physical_cores():
         break
     time.sleep(0.01)
-print(len(workers), physical_cores(), all(w == workers[0] for w in workers), len(allowed))
+print(len(workers), physical_cores(), all(w == workers[0] for w in workers))
 print(workers[0] if workers else "")
 print(",".join(map(str, allowed)))
 """
     output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split("\n")
-    count, cores, same, allowed = output[0].split()
+    count, cores, same = output[0].split()
     assert int(count) == int(cores) >= 1 and same == "True"
     worker_cpus = set()
     for part in output[1].split(","):
