@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import threading
-from pathlib import Path
 
 import iree.runtime as ireert
 
@@ -34,8 +32,6 @@ def open_device(driver: str) -> ireert.HalDevice:
         if driver not in available_drivers():
             reason = f"the IREE runtime has no '{driver}' driver (it has: {', '.join(available_drivers())})"
         else:
-            if driver == "local-task":
-                _unpin_cpu_workers()
             try:
                 device = ireert.get_device(driver, cache=False)
             except (RuntimeError, ValueError) as error:
@@ -52,27 +48,3 @@ def try_open(driver: str) -> ireert.HalDevice | None:
         return open_device(driver)
     except DeviceError:
         return None
-
-
-def _unpin_cpu_workers() -> None:
-    """One local-task worker per physical core, as IREE's default topology has, but unpinned.
-
-    IREE pins each default worker to its core, where it cannot leave another thread's way:
-    ResNet-18 took 10.9-11.0 ms instead of 9.8-9.9 in two of three benchmark processes that had
-    run other models first (2 cores, ONNX Runtime and PyTorch threads beside it), and 9.8 in all
-    three with the workers unpinned. An explicit worker count is IREE's way to leave them unpinned.
-    """
-    ireert.flags.parse_flags(f"--task_topology_group_count={physical_cores()}")
-
-
-def physical_cores() -> int:
-    """Physical cores among the CPUs this process may use (SMT siblings counted once)."""
-    cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
-    cores = set()
-    for cpu in cpus:
-        topology = Path(f"/sys/devices/system/cpu/cpu{cpu}/topology")
-        try:
-            cores.add(((topology / "physical_package_id").read_text().strip(), (topology / "core_id").read_text().strip()))
-        except OSError:
-            cores.add(("cpu", str(cpu)))
-    return max(1, len(cores))
