@@ -276,8 +276,8 @@ def _module_entry(member: str, target: Target, driver: str, strategy: str, timin
         "strategy": strategy,
         "flags": [*target.compile_flags(), *target.strategies()[strategy]],
     }
-    if target.after_global_optimization(strategy):
-        entry["after_global_optimization"] = target.after_global_optimization(strategy)
+    if passes := target.after_global_optimization(strategy):
+        entry["after_global_optimization"] = passes
     if timings:
         entry["tuning"] = {name: seconds for name, seconds in timings.items()}
     if "triple" in target.options:

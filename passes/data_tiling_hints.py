@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from iree.compiler import ir
 from iree.compiler.dialects import linalg
 
-from .base import ModulePass, register_pass
+from .base import ModulePass, defining_op, register_pass
 
 HINT = "iree.opt.data_tiling"
 
@@ -111,28 +111,20 @@ def _multiply_add_body(op) -> bool:
     block = op.operation.regions[0].blocks[0]
     output = block.arguments[len(block.arguments) - 1]
     terminator = list(block.operations)[-1]
-    add = _producer(terminator.operands[0])
+    add = defining_op(terminator.operands[0])
     if add is None or add.name not in ("arith.addf", "arith.addi"):
         return False
     others = [v for v in add.operands if v != output]
     if len(others) != 1 or len(add.operands) != 2:
         return False
-    multiply = _producer(others[0])
+    multiply = defining_op(others[0])
     if multiply is None or multiply.name not in ("arith.mulf", "arith.muli"):
         return False
-    return all(_is_argument(_uncast(v)) for v in multiply.operands)
-
-
-def _producer(value: ir.Value) -> ir.Operation | None:
-    owner = value.owner
-    return owner if isinstance(owner, ir.Operation) else (owner.operation if isinstance(owner, ir.OpView) else None)
+    return all(isinstance(_uncast(v), ir.BlockArgument) for v in multiply.operands)
 
 
 def _uncast(value: ir.Value) -> ir.Value:
-    producer = _producer(value)
+    producer = defining_op(value)
     casts = ("arith.extf", "arith.extsi", "arith.extui", "arith.truncf", "arith.sitofp", "arith.uitofp")
     return producer.operands[0] if producer is not None and producer.name in casts else value
 
-
-def _is_argument(value: ir.Value) -> bool:
-    return isinstance(value, ir.BlockArgument)
