@@ -62,28 +62,28 @@ class HostCall:
     FunctionInvoker wraps every argument and result in Python objects (ABI checks, DeviceArray):
     3 of the 10 µs a call of the mlp example took. A CPU device's result buffers are host memory, so
     each result is a NumPy view of its buffer (the view keeps the mapping alive), with no copy.
+    The binding's methods are looked up once and called with positional arguments: 0.7 of the
+    remaining 7.7 µs a call took went to lookups and keyword parsing.
     """
 
     def __init__(self, context: ireert.VmContext, device: ireert.HalDevice, function: ireert.VmFunction, results: int):
-        self._context, self._device, self._function, self._results = context, device, function, results
-        self._allocator = device.allocator
+        self._invoke, self._function, self._device = context.invoke, function, device
+        self._results = range(results)
+        self._upload = device.allocator.allocate_buffer_copy
 
     def __call__(self, *arrays: np.ndarray) -> list[np.ndarray]:
+        upload, device = self._upload, self._device
         arguments = ireert.VmVariantList(len(arrays))
         for array in arrays:
-            arguments.push_ref(
-                self._allocator.allocate_buffer_copy(
-                    memory_type=ireert.MemoryType.DEVICE_LOCAL,
-                    allowed_usage=ireert.BufferUsage.DEFAULT,
-                    device=self._device,
-                    buffer=array,
-                    element_type=_element_type(array.dtype),
-                )
-            )
-        results = ireert.VmVariantList(self._results)
-        self._context.invoke(self._function, arguments, results)
+            arguments.push_ref(upload(_DEVICE_LOCAL, _DEFAULT_USAGE, device, array, _element_type(array.dtype)))
+        results = ireert.VmVariantList(len(self._results))
+        self._invoke(self._function, arguments, results)
         arrays_out = []
-        for index in range(self._results):
+        for index in self._results:
             view = results.get_as_object(index, ireert.HalBufferView)
             arrays_out.append(view.map().asarray(view.shape, _dtype(view.element_type)))
         return arrays_out
+
+
+_DEVICE_LOCAL = ireert.MemoryType.DEVICE_LOCAL
+_DEFAULT_USAGE = ireert.BufferUsage.DEFAULT

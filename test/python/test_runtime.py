@@ -62,6 +62,20 @@ def test_outputs_stay_valid_after_later_runs(cnn_bundle):
         np.testing.assert_array_equal(array, kept[name])
 
 
+def test_strided_and_fortran_order_inputs_give_the_contiguous_answer(cnn_bundle):
+    """Session.run passes a C-contiguous array of the declared shape and dtype straight through; any other
+    layout must still be read element by element, not as raw memory."""
+    session = gimlet.load(cnn_bundle)
+    wide = np.random.default_rng(5).standard_normal((1, 3, 64, 64)).astype(np.float32)
+    strided = wide[:, :, ::2, ::2]
+    fortran = np.asfortranarray(strided)
+    assert not strided.flags.c_contiguous and not fortran.flags.c_contiguous
+    expected = session.run({"image": np.ascontiguousarray(strided)})
+    for image in (strided, fortran):
+        for name, array in session.run({"image": image}).items():
+            np.testing.assert_array_equal(array, expected[name])
+
+
 def test_signature_is_described(transformer_bundle):
     session = gimlet.load(transformer_bundle)
     assert [(i.name, i.shape, i.dtype.name) for i in session.inputs] == [("tokens", (1, 16), "int64")]
