@@ -194,9 +194,11 @@ CONV = [
        attrs=dict(group=4, strides=[2, 2]), ops="gimlet.conv"),
     op("conv2d_groups2_batch2_dilations_asym_pads", "Conv", {"x": randn(2, 4, 7, 7), "w": const(randn(6, 2, 3, 2))},
        attrs=dict(group=2, dilations=[2, 1], pads=[1, 2, 0, 1]), ops="gimlet.conv"),
-    # Up to 4 groups lower to one dense convolution with a block-diagonal filter; more to patches.
-    op("conv2d_groups8_patches", "Conv", {"x": randn(1, 16, 6, 6), "w": const(randn(16, 2, 3, 3))},
-       attrs=dict(group=8, pads=[1, 1, 1, 1]), ops="gimlet.conv"),
+    # Up to 8 groups lower to a convolution per group; more to a matmul over patches.
+    op("conv2d_groups8_dilated", "Conv", {"x": randn(1, 16, 7, 7), "w": const(randn(16, 2, 3, 3))},
+       attrs=dict(group=8, pads=[1, 1, 1, 1], dilations=[2, 1]), ops="gimlet.conv"),
+    op("conv2d_groups9_patches", "Conv", {"x": randn(1, 18, 5, 5), "w": const(randn(18, 2, 3, 3))},
+       attrs=dict(group=9, pads=[1, 1, 1, 1]), ops="gimlet.conv"),
     # An infinite weight stays in its group: the other group's outputs are finite.
     op("conv2d_groups2_infinite_weight", "Conv", {"x": randn(1, 2, 5, 5), "w": const(_INFINITE_IN_GROUP_0)},
        attrs=dict(group=2), ops="gimlet.conv"),
