@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import statistics
 import time
@@ -35,6 +36,41 @@ def interleaved(engines: dict[str, Callable[[], object]], rounds: int, iteration
             run()
             per_round[name].append(median_time(run, iterations))
     return {name: statistics.median(times) for name, times in per_round.items()}
+
+
+def cross_core_round_trip_us(trips: int = 500) -> float:
+    """Median µs for a byte to go from a process on one CPU to one on another and back, through
+    pipes: two cross-core wake-ups. On this project's VM: 30-45 µs (5 µs with both processes on one
+    CPU, Python's own cost). A multi-threaded engine pays such a wake-up wherever its workers
+    sleep: IREE's between dispatches (MobileNetV2 has 55), while ONNX Runtime's spin. Recorded
+    beside each model's times, since the machine's state moves them between runs."""
+    if not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2:
+        return float("nan")
+    first, second = sorted(os.sched_getaffinity(0))[:2]
+    to_child, from_parent = os.pipe()
+    to_parent, from_child = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.sched_setaffinity(0, {second})
+        for _ in range(trips):
+            os.read(to_child, 1)
+            os.write(from_child, b"x")
+        os._exit(0)
+    allowed = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {first})
+    samples = []
+    try:
+        for _ in range(trips):
+            started = time.perf_counter()
+            os.write(from_parent, b"x")
+            os.read(to_parent, 1)
+            samples.append(time.perf_counter() - started)
+    finally:
+        os.sched_setaffinity(0, allowed)
+        os.waitpid(child, 0)
+        for fd in (to_child, from_parent, to_parent, from_child):
+            os.close(fd)
+    return statistics.median(samples) * 1e6
 
 
 def cpu_name() -> str:

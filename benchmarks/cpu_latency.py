@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-from common import cpu_name, interleaved, publish
+from common import cpu_name, cross_core_round_trip_us, interleaved, publish
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "cpu_latency.md"
@@ -139,7 +139,9 @@ def measure(case: Case, threads: int, rounds: int, iterations: int, tune: bool) 
                 return case.torch_model(*torch_inputs)
 
         engines["pytorch"] = eager
+    round_trip_before = cross_core_round_trip_us()
     results: dict[str, object] = dict(interleaved(engines, rounds, iterations))
+    results["round_trip_us"] = (round_trip_before, cross_core_round_trip_us())
     results.setdefault("pytorch", None)
     results["strategy"] = ", ".join(strategies)
     return results
@@ -164,13 +166,20 @@ def render(rows: list[tuple[str, dict]], threads: int, tune: bool) -> str:
         f"batch 1, f32. {', '.join(versions)}. Median of per-round medians. gimlet "
         + ("tuned (`--tune`: every strategy compiled, checked and timed; the fastest kept)." if tune else "with its default strategy per model class (no tuning)."),
         "",
-        "| model | gimlet strategy | gimlet (ms) | ONNX Runtime (ms) | PyTorch eager (ms) | gimlet / ORT | gimlet / PyTorch |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| model | gimlet strategy | gimlet (ms) | ONNX Runtime (ms) | PyTorch eager (ms) | gimlet / ORT | gimlet / PyTorch | cross-core round trip (µs) |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, result in rows:
         g, o, p = result["gimlet"], result["onnxruntime"], result["pytorch"]
         eager = f"{p * 1e3:.3f} | {g / o:.2f} | {g / p:.2f}" if p is not None else f"n/a | {g / o:.2f} | n/a"
-        lines.append(f"| {name} | {result['strategy']} | {g * 1e3:.3f} | {o * 1e3:.3f} | {eager} |")
+        before, after = result["round_trip_us"]
+        lines.append(f"| {name} | {result['strategy']} | {g * 1e3:.3f} | {o * 1e3:.3f} | {eager} | {before:.0f}, {after:.0f} |")
+    lines.append("")
+    lines.append(
+        "Cross-core round trip: a byte sent from CPU 0 to CPU 1 and back through pipes, just before and just "
+        "after the model's rounds (benchmarks/common.py `cross_core_round_trip_us`); the cost of waking a "
+        "thread on the other core, which IREE's workers pay between dispatches."
+    )
     lines.append("")
     lines.append(f"Reproduce: `python benchmarks/cpu_latency.py{' --tune' if tune else ''}` (setup in the script's docstring).")
     return "\n".join(lines) + "\n"
