@@ -24,15 +24,13 @@ class CpuTarget(Target):
     #: and gain from data tiling from 3 MFLOP up, 31 → 28 µs).
     SMALL_FLOPS = 2e6
     DEVICES = ("host",)
-    #: Smaller workgroup tiles than IREE's defaults, for the matmul models' strategies: data-tiled
+    #: Smaller workgroup tiles than IREE's defaults, for the multi-threaded strategies: data-tiled
     #: matmuls in tiles of 128 KiB of operands, other ops in tiles of 32 instead of 64 per dimension.
     #: IREE's task system hands a dispatch of at least 8 tiles per worker out 8 tiles at a time, so a
     #: dispatch of 24 tiles ran 16 on one worker and 8 on the other: MiniLM's 128×384×1536 matmul
     #: (421 µs; 340 in 128 tiles) and the BERT-style encoder's QKV projection (3×128×256×256, 726 µs
     #: a layer; 624 in 32 tiles). In IREE's profile, the time the two workers left idle went from 0.12
-    #: to 0.03 of MiniLM's and from 250 to 45 µs of the encoder's. MobileNetV2 did not change, nor did
-    #: ResNet-18 under conv-data-tiling (its strategies keep IREE's tiles; under "conv", 15.3-15.6 ms
-    #: against 15.8-16.4 with these).
+    #: to 0.03 of MiniLM's and from 250 to 45 µs of the encoder's; MobileNetV2 and ResNet-18 did not change.
     BALANCED_TILES = ("--iree-llvmcpu-matmul-tile-bytes=131072", "--iree-llvmcpu-distribution-size=32")
     #: IREE's CPU code vectorises channels-innermost convolutions far better: MobileNetV2 (depthwise)
     #: 9.7 ms in NCHW with im2col, 3.1 ms in NHWC with data tiling; ResNet-18 14.1 → 13.5 ms.
@@ -63,12 +61,12 @@ class CpuTarget(Target):
             "conv": [
                 "--iree-global-opt-use-im2col-for-convs",
                 "--iree-opt-level=O3",
-                "--iree-opt-data-tiling",
+                *data_tiling,
                 "--iree-llvmcpu-enable-ukernels=all",
             ],
             "conv-data-tiling": [
                 "--iree-opt-level=O3",
-                "--iree-opt-data-tiling",
+                *data_tiling,
                 "--iree-dispatch-creation-data-tiling",
                 "--iree-dispatch-creation-experimental-set-data-tiling-ops=matmul",
                 "--iree-dispatch-creation-experimental-set-data-tiling-ops=convolution",
