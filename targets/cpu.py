@@ -24,12 +24,6 @@ class CpuTarget(Target):
     #: and gain from data tiling from 3 MFLOP up, 31 → 28 µs).
     SMALL_FLOPS = 2e6
     DEVICES = ("host",)
-    #: Data-tiled matmuls in tiles of 128 KiB of operands instead of IREE's larger default. IREE's
-    #: task system hands a dispatch of at least 8 tiles per worker out 8 tiles at a time: MiniLM's
-    #: 128×384×1536 matmul had 24 tiles, 16 ran on one worker and 8 on the other (421 µs; 340 with
-    #: 128 tiles). Over the whole model, the workers' busy share went from 0.88 to 0.97 of the time
-    #: (IREE's profile); MobileNetV2, ResNet-18 and the BERT-style encoder, at 0.90-0.97, did not change.
-    BALANCED_MATMUL_TILES = ("--iree-llvmcpu-matmul-tile-bytes=131072",)
     #: IREE's CPU code vectorises channels-innermost convolutions far better: MobileNetV2 (depthwise)
     #: 9.7 ms in NCHW with im2col, 3.1 ms in NHWC with data tiling; ResNet-18 14.1 → 13.5 ms.
     CONV_LAYOUT = "nhwc"
@@ -50,21 +44,20 @@ class CpuTarget(Target):
         data tiling and 9.7 in NCHW with im2col). Matmul and attention models default to O3 with data
         tiling (the BERT-style encoder: 2.7 ms vs 4.6 with data tiling alone), falling back to data
         tiling where O3 exceeds the stack limit (MiniLM). Per-model tables: benchmarks/results/cpu_strategies.md."""
-        data_tiling = ["--iree-opt-data-tiling", *self.BALANCED_MATMUL_TILES]
         return {
             DEFAULT_STRATEGY: [],
-            "data-tiling": data_tiling,
-            "o3-data-tiling": ["--iree-opt-level=O3", *data_tiling],
+            "data-tiling": ["--iree-opt-data-tiling"],
+            "o3-data-tiling": ["--iree-opt-level=O3", "--iree-opt-data-tiling"],
             "im2col": ["--iree-global-opt-use-im2col-for-convs"],
             "conv": [
                 "--iree-global-opt-use-im2col-for-convs",
                 "--iree-opt-level=O3",
-                *data_tiling,
+                "--iree-opt-data-tiling",
                 "--iree-llvmcpu-enable-ukernels=all",
             ],
             "conv-data-tiling": [
                 "--iree-opt-level=O3",
-                *data_tiling,
+                "--iree-opt-data-tiling",
                 "--iree-dispatch-creation-data-tiling",
                 "--iree-dispatch-creation-experimental-set-data-tiling-ops=matmul",
                 "--iree-dispatch-creation-experimental-set-data-tiling-ops=convolution",

@@ -39,8 +39,7 @@ def test_bundle_records_the_strategy_and_its_flags(tmp_path, monkeypatch):
     monkeypatch.setattr(CpuTarget, "SMALL_FLOPS", 0)
     module = gimlet.compile(EXAMPLES / "cnn.onnx").manifest["partitions"][0]["modules"]["cpu"]
     assert module["strategy"] == "data-tiling"
-    data_tiling = get_target("cpu").strategies()["data-tiling"]
-    assert "--iree-opt-data-tiling" in data_tiling and module["flags"][-len(data_tiling) :] == data_tiling
+    assert module["flags"][-1] == "--iree-opt-data-tiling"
     assert "tuning" not in module
 
 
