@@ -40,7 +40,7 @@ def interleaved(engines: dict[str, Callable[[], object]], rounds: int, iteration
 
 def cross_core_round_trip_us(trips: int = 500) -> float:
     """Median µs for a byte to go from a process on one CPU to one on another and back, through
-    pipes: two cross-core wake-ups. On this project's VM: 30-45 µs (5 µs with both processes on one
+    pipes: two cross-core wake-ups. On this project's VM: 22-56 µs (5 µs with both processes on one
     CPU, Python's own cost). A multi-threaded engine pays such a wake-up wherever its workers
     sleep: IREE's between dispatches (MobileNetV2 has 55), while ONNX Runtime's spin. Recorded
     beside each model's times, since the machine's state moves them between runs."""

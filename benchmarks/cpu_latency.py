@@ -176,8 +176,8 @@ def render(rows: list[tuple[str, dict]], threads: int, tune: bool) -> str:
         lines.append(f"| {name} | {result['strategy']} | {g * 1e3:.3f} | {o * 1e3:.3f} | {eager} | {before:.0f}, {after:.0f} |")
     lines.append("")
     lines.append(
-        "Cross-core round trip: a byte sent from CPU 0 to CPU 1 and back through pipes, just before and just "
-        "after the model's rounds (benchmarks/common.py `cross_core_round_trip_us`); the cost of waking a "
+        "Cross-core round trip: a byte sent between processes on two CPUs and back through pipes, just before "
+        "and just after the model's rounds (benchmarks/common.py `cross_core_round_trip_us`); the cost of waking a "
         "thread on the other core, which IREE's workers pay between dispatches."
     )
     lines.append("")

@@ -98,8 +98,11 @@ class _LoadedPartition:
     invoker: HostCall | ireert.FunctionInvoker
     inputs: list[str]
     outputs: list[str]
-    #: None when the driver's buffers are host memory (the caller's arrays need no move), else the driver.
-    memory: str | None
+
+    @functools.cached_property
+    def memory(self) -> str | None:
+        """None when the driver's buffers are host memory (the caller's arrays need no move), else the driver."""
+        return None if self.driver in HOST_DRIVERS else self.driver
 
 
 class Session:
@@ -183,14 +186,7 @@ class Session:
         else:
             invoker = ireert.FunctionInvoker(context, device, function)
         return _LoadedPartition(
-            partition["name"],
-            target,
-            driver,
-            device,
-            invoker,
-            list(partition["inputs"]),
-            list(partition["outputs"]),
-            None if driver in HOST_DRIVERS else driver,
+            partition["name"], target, driver, device, invoker, list(partition["inputs"]), list(partition["outputs"])
         )
 
     @property
@@ -324,13 +320,13 @@ class Session:
         raise InputError(f"{self.path}: input '{info.name}' is a DLPack tensor on a device NumPy cannot read; copy it to host memory first")
 
     @staticmethod
-    def _to_numpy(value: Any, info: TensorInfo) -> np.ndarray:
-        array = np.asarray(value)
-        if array.dtype != info.dtype:
-            if info.dtype == np.bool_:
-                array = array.astype(np.bool_)
-            elif array.dtype.itemsize == info.dtype.itemsize and array.dtype.kind in "iu" and info.dtype.kind in "iu":
-                array = array.view(info.dtype)  # IREE returns signless integers as signed
+    def _to_numpy(array: np.ndarray, info: TensorInfo) -> np.ndarray:
+        """A result whose dtype is not the declared one, as the declared one: IREE returns bools as
+        i8 and unsigned integers as signed ones."""
+        if info.dtype == np.bool_:
+            array = array.astype(np.bool_)
+        elif array.dtype.itemsize == info.dtype.itemsize and array.dtype.kind in "iu" and info.dtype.kind in "iu":
+            array = array.view(info.dtype)  # IREE returns signless integers as signed
         return array
 
     def __repr__(self) -> str:
