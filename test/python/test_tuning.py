@@ -39,7 +39,7 @@ def test_bundle_records_the_strategy_and_its_flags(tmp_path, monkeypatch):
     monkeypatch.setattr(CpuTarget, "SMALL_FLOPS", 0)
     module = gimlet.compile(EXAMPLES / "cnn.onnx").manifest["partitions"][0]["modules"]["cpu"]
     assert module["strategy"] == "data-tiling"
-    assert module["flags"][-1] == "--iree-opt-data-tiling"
+    assert module["flags"] == get_target("cpu").compile_flags() + get_target("cpu").strategies()["data-tiling"]
     assert "tuning" not in module
 
 
@@ -115,6 +115,51 @@ def test_dense_convolutions_use_convolution_data_tiling(tmp_path):
     bundle, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path)
     assert bundle.manifest["partitions"][0]["modules"]["cpu"]["strategy"] == "conv-data-tiling"
     assert_close(outputs["y"], evaluator_outputs(model, feeds)[0])
+
+
+def test_data_tiling_keeps_the_next_pack_out_of_a_depthwise_convolution(tmp_path, monkeypatch):
+    """A MobileNetV2 block (1x1 expansion, ReLU6, padded 3x3 depthwise, 1x1 projection) under the
+    data-tiling strategy: the depthwise convolution pads in its own dispatch, so IREE packs the
+    projection's input outside it instead of scattering it from the convolution's dispatch
+    (CpuTarget.strategies), and the block computes what the ONNX reference does."""
+    import iree.compiler.tools as iree_tools
+
+    monkeypatch.setattr(CpuTarget, "SMALL_FLOPS", 0)
+    rng = np.random.default_rng(3)
+    weights = {
+        "expand": rng.standard_normal((48, 8, 1, 1)).astype(np.float32),
+        "depthwise": rng.standard_normal((48, 1, 3, 3)).astype(np.float32),
+        "project": rng.standard_normal((16, 48, 1, 1)).astype(np.float32),
+    }
+    graph = helper.make_graph(
+        [
+            helper.make_node("Conv", ["x", "expand"], ["e"]),
+            helper.make_node("Clip", ["e", "zero", "six"], ["r"]),
+            helper.make_node("Conv", ["r", "depthwise"], ["d"], group=48, pads=[1, 1, 1, 1]),
+            helper.make_node("Clip", ["d", "zero", "six"], ["c"]),
+            helper.make_node("Conv", ["c", "project"], ["p"]),
+            helper.make_node("GlobalAveragePool", ["p"], ["y"]),  # keeps the projection channels-last
+        ],
+        "inverted_residual",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8, 20, 20])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 16, 1, 1])],
+        [numpy_helper.from_array(w, name) for name, w in weights.items()]
+        + [numpy_helper.from_array(np.float32(0), "zero"), numpy_helper.from_array(np.float32(6), "six")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    feeds = {"x": rng.standard_normal((1, 8, 20, 20)).astype(np.float32)}
+    temps = tmp_path / "temps"
+    bundle, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path, save_temps=temps)
+    module = bundle.manifest["partitions"][0]["modules"]["cpu"]
+    assert module["strategy"] == "data-tiling"
+    assert module["flags"] == get_target("cpu").compile_flags() + get_target("cpu").strategies()["data-tiling"]
+    flow = iree_tools.compile_file(
+        str(temps / "iree-p0.cpu.input.mlirbc"), extra_args=[*module["flags"], "--compile-to=flow"], output_mlir_debuginfo=False
+    ).decode()
+    bodies = {e.split()[0]: e for e in flow.split("flow.executable.export public @")[1:]}
+    depthwise = [body for name, body in bodies.items() if "_conv_20x20x48x3x3_" in name]
+    assert len(depthwise) == 1 and "set_encoding" not in depthwise[0]
+    assert_close(outputs["y"], evaluator_outputs(model, feeds)[0], rtol=1e-4, atol=1e-4)
 
 
 def test_convolution_data_tiling_leaves_thin_stems_out(tmp_path):
