@@ -23,6 +23,7 @@ import numpy as np
 
 from ..runtime.devices import try_open
 from ..runtime.transfers import to_host
+from ..runtime.waiting import WORKER_DRIVERS, without_wakeup_preemption
 from ..targets import Target
 
 #: Outputs of a candidate must match the default strategy's within these.
@@ -96,6 +97,8 @@ def measure(vmfb: bytes, driver: str, function: str, weights: Path | None, scope
     modules.append(program)
     context = ireert.VmContext(instance, modules=modules)
     invoker = ireert.FunctionInvoker(context, device, program.lookup_function(function))
+    if driver in WORKER_DRIVERS:  # time each candidate as a session will run it
+        invoker = without_wakeup_preemption(invoker)
 
     def run():
         result = invoker(*inputs)

@@ -182,7 +182,7 @@ class Session:
         if function is None:
             raise BundleError(f"{self.path}: module '{module['member']}' has no function '{partition['function']}'")
         if driver in HOST_DRIVERS:
-            invoker = HostCall(context, device, function, len(partition["outputs"]))
+            invoker = HostCall(context, device, driver, function, len(partition["outputs"]))
         else:
             invoker = ireert.FunctionInvoker(context, device, function)
         return _LoadedPartition(
