@@ -41,9 +41,9 @@ class CpuTarget(Target):
         themselves (IREE's experimental conv encodings, mmt4d microkernels) beats im2col on dense
         convolutions (ResNet-18: 13.8 vs 17.4 ms). Depthwise models, lowered channels-last
         (CONV_LAYOUT), do best with data tiling alone (MobileNetV2: 3.1 ms, vs 5.2 with convolution
-        data tiling and 9.7 in NCHW with im2col). Matmul and attention models default to O3 with data
-        tiling (the BERT-style encoder: 2.7 ms vs 4.6 with data tiling alone), falling back to data
-        tiling where O3 exceeds the stack limit (MiniLM). Per-model tables: benchmarks/results/cpu_strategies.md."""
+        data tiling and 9.7 in NCHW with im2col). Matmul and attention models default to data tiling
+        too: the BERT-style encoder took 2.31 ms with it and 2.53 with O3 added (alternating runs), and
+        O3 exceeds IREE's stack limit on MiniLM. Per-model tables: benchmarks/results/cpu_strategies.md."""
         return {
             DEFAULT_STRATEGY: [],
             # A convolution that reads a padded tensor pads inside its own dispatch. IREE then no longer
@@ -82,15 +82,13 @@ class CpuTarget(Target):
         if op_counts.get("gimlet.conv"):
             return "conv-data-tiling"
         if op_counts.get("gimlet.matmul") or op_counts.get("gimlet.attention"):
-            return "o3-data-tiling"
+            return "data-tiling"
         return DEFAULT_STRATEGY
 
     def fallback_strategy(self, strategy: str) -> str:
-        # O3 fuses an embedding gather into its layer norm in MiniLM-style graphs, past IREE's
-        # 32 KiB stack limit for a dispatch (rejected in about 2 s); IREE's experimental convolution
-        # data tiling rejects some channels-last convolutions of inception_v2 ("write affecting
-        # operations on global resources"). Data tiling alone compiles both.
-        return "data-tiling" if strategy in ("o3-data-tiling", "conv-data-tiling") else DEFAULT_STRATEGY
+        # IREE's experimental convolution data tiling rejects some channels-last convolutions of
+        # inception_v2 ("write affecting operations on global resources"); data tiling alone compiles them.
+        return "data-tiling" if strategy == "conv-data-tiling" else DEFAULT_STRATEGY
 
     def after_global_optimization(self, strategy: str) -> list[str]:
         # Convolution data tiling packs input channels by the vector width: ResNet-18's 7×7 stem

@@ -104,16 +104,19 @@ def test_rejected_strategy_falls_back_to_the_default_flags(monkeypatch, tmp_path
 
 
 def test_rejected_strategy_falls_back_to_the_targets_planned_fallback(monkeypatch, tmp_path):
-    """O3 with data tiling, which IREE rejects on MiniLM-style graphs (stack limit), falls back to
-    data tiling quietly: the CPU target plans that fallback (`fallback_strategy`)."""
+    """Convolution data tiling, which IREE rejects on some channels-last convolutions (inception_v2),
+    falls back to data tiling quietly: the CPU target plans that fallback (`fallback_strategy`)."""
     strategies = CpuTarget.strategies
-    monkeypatch.setattr(CpuTarget, "strategies", lambda self: {**strategies(self), "o3-data-tiling": ["--no-such-iree-flag"]})
-    monkeypatch.setattr(CpuTarget, "SMALL_FLOPS", 0)  # a matmul this small would get the default strategy
-    model = _model([N("MatMul", ["x", "w"], ["y"])], [_tensor("x", [4, 8]), _tensor("w", [8, 3])], [_tensor("y", [4, 3])])
+    monkeypatch.setattr(CpuTarget, "strategies", lambda self: {**strategies(self), "conv-data-tiling": ["--no-such-iree-flag"]})
+    monkeypatch.setattr(CpuTarget, "SMALL_FLOPS", 0)  # a convolution this small would get the default strategy
+    weight = np.random.default_rng(1).standard_normal((4, 8, 1, 1)).astype(np.float32)
+    model = _model(
+        [N("Conv", ["x", "w"], ["y"])], [_tensor("x", [1, 8, 3, 3])], [_tensor("y", [1, 4, 3, 3])], initializers=[numpy_helper.from_array(weight, "w")]
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         bundle, _, feeds, outputs = compile_bundle_and_run(model, tmp_path=tmp_path)
-    assert_close(outputs["y"], feeds["x"] @ feeds["w"])
+    assert_close(outputs["y"], np.einsum("nchw,oc->nohw", feeds["x"], weight[:, :, 0, 0]))
     assert [m["strategy"] for m in bundle.manifest["partitions"][0]["modules"].values()] == ["data-tiling"]
 
 

@@ -17,13 +17,13 @@ def test_default_strategy_follows_the_model_class():
     cpu = get_target("cpu")
     assert cpu.default_strategy({"gimlet.conv": 3, "gimlet.matmul": 1}) == "conv-data-tiling"
     assert cpu.default_strategy({"gimlet.conv": 3, "gimlet.conv[grouped]": 1}) == "data-tiling"
-    assert cpu.default_strategy({"gimlet.matmul": 8, "gimlet.softmax": 1}) == "o3-data-tiling"
-    assert cpu.fallback_strategy("o3-data-tiling") == cpu.fallback_strategy("conv-data-tiling") == "data-tiling"
+    assert cpu.default_strategy({"gimlet.matmul": 8, "gimlet.softmax": 1}) == "data-tiling"
+    assert cpu.fallback_strategy("conv-data-tiling") == "data-tiling"
     assert cpu.fallback_strategy("data-tiling") == "default"
     assert cpu.default_strategy({"gimlet.elementwise": 2}) == "default"
     # Below SMALL_FLOPS, data tiling's packing costs more than it saves, whatever the model class.
     assert cpu.default_strategy({"gimlet.matmul": 8}, flops=1e6) == "default"
-    assert cpu.default_strategy({"gimlet.matmul": 8}, flops=3e6) == "o3-data-tiling"
+    assert cpu.default_strategy({"gimlet.matmul": 8}, flops=3e6) == "data-tiling"
     assert cpu.default_strategy({"gimlet.conv": 3, "gimlet.conv[grouped]": 1}, flops=1.6e6) == "default"
     assert "--iree-global-opt-use-im2col-for-convs" in cpu.strategies()["conv"]
     assert get_target("vulkan").strategies() == {"default": []}
@@ -64,16 +64,16 @@ def test_tune_measures_every_strategy_and_caches_the_choice(tmp_path, monkeypatc
 
 
 def test_tuning_survives_a_default_strategy_iree_rejects(tmp_path, monkeypatch):
-    """Under --tune the default candidate is one of several: where iree-compile rejects it (O3 on
-    MiniLM-style graphs), the others are measured and the fastest kept, with a warning."""
-    monkeypatch.setattr(CpuTarget, "SMALL_FLOPS", 0)  # the mlp example's default strategy is then O3
+    """Under --tune the default candidate is one of several: where iree-compile rejects it, the
+    others are measured and the fastest kept, with a warning."""
+    monkeypatch.setattr(CpuTarget, "SMALL_FLOPS", 0)  # the mlp example's default strategy is then data tiling
     monkeypatch.setenv("GIMLET_TUNE_CACHE", str(tmp_path / "tuning.json"))
     strategies = CpuTarget.strategies
-    monkeypatch.setattr(CpuTarget, "strategies", lambda self: {**strategies(self), "o3-data-tiling": ["--no-such-iree-flag"]})
-    with pytest.warns(UserWarning, match="no strategy o3-data-tiling for partition p0"):
+    monkeypatch.setattr(CpuTarget, "strategies", lambda self: {**strategies(self), "data-tiling": ["--no-such-iree-flag"]})
+    with pytest.warns(UserWarning, match="no strategy data-tiling for partition p0"):
         bundle = gimlet.compile(EXAMPLES / "mlp.onnx", tune=True)
     module = bundle.manifest["partitions"][0]["modules"]["cpu"]
-    assert module["tuning"]["o3-data-tiling"] is None and module["strategy"] != "o3-data-tiling"
+    assert module["tuning"]["data-tiling"] is None and module["strategy"] != "data-tiling"
     x = np.random.default_rng(0).standard_normal((4, 64)).astype(np.float32)
     assert gimlet.load(bundle.save(tmp_path / "m.gimlet")).run(x)["probabilities"].shape == (4, 10)
 
