@@ -15,6 +15,7 @@ from support import EXAMPLES, assert_close, reference_outputs
 import gimlet
 from gimlet.runtime import BundleError, DeviceError, InputError
 from gimlet.runtime.bundle import ALIGNMENT, MANIFEST
+from gimlet.runtime.transfers import COPY_RESULTS_BELOW
 
 import onnx
 
@@ -60,6 +61,31 @@ def test_outputs_stay_valid_after_later_runs(cnn_bundle):
     again = session.run({"image": images[0]})
     for name, array in again.items():
         np.testing.assert_array_equal(array, kept[name])
+
+
+@pytest.mark.parametrize("elements", [16, 65536])
+def test_small_and_large_outputs_are_writable_and_their_own(elements, tmp_path):
+    """Small results are copied out of IREE's buffers and large ones viewed in place
+    (transfers.COPY_RESULTS_BELOW); either way the caller may write to them, and a later run
+    changes neither the array it returned nor its own answer."""
+    assert (elements * 4 <= COPY_RESULTS_BELOW) == (elements == 16)
+    one = onnx.numpy_helper.from_array(np.ones([elements], np.float32), "one")
+    graph = onnx.helper.make_graph(
+        [onnx.helper.make_node("Add", ["x", "one"], ["y"])],
+        "add",
+        [onnx.helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [elements])],
+        [onnx.helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [elements])],
+        [one],
+    )
+    path = tmp_path / "add.gimlet"
+    gimlet.compile(onnx.helper.make_model(graph, opset_imports=[onnx.helper.make_opsetid("", 17)]), targets=["cpu"]).save(path)
+    session = gimlet.load(path)
+    x = np.arange(elements, dtype=np.float32)
+    first = session.run(x=x)["y"]
+    first[:] = -1.0
+    second = session.run(x=x)["y"]
+    np.testing.assert_array_equal(second, x + 1)
+    np.testing.assert_array_equal(first, np.full(elements, -1.0, np.float32))
 
 
 def test_strided_and_fortran_order_inputs_give_the_contiguous_answer(cnn_bundle):
