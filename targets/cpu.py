@@ -41,18 +41,20 @@ class CpuTarget(Target):
         themselves (IREE's experimental conv encodings, mmt4d microkernels) beats im2col on dense
         convolutions (ResNet-18: 13.8 vs 17.4 ms). Depthwise models, lowered channels-last
         (CONV_LAYOUT), do best with data tiling alone (MobileNetV2: 3.1 ms, vs 5.2 with convolution
-        data tiling and 9.7 in NCHW with im2col). Matmul and attention models default to data tiling
+        data tiling and 9.7 in NCHW with im2col), with convolutions padding in their own dispatch. Matmul and attention models default to data tiling
         too: the BERT-style encoder took 2.31 ms with it and 2.53 with O3 added (alternating runs), and
         O3 exceeds IREE's stack limit on MiniLM. Per-model tables: benchmarks/results/cpu_strategies.md."""
         return {
             DEFAULT_STRATEGY: [],
+            "data-tiling": ["--iree-opt-data-tiling"],
             # A convolution that reads a padded tensor pads inside its own dispatch. IREE then no longer
             # fuses the next matmul's data-tiling pack into a depthwise convolution's dispatch, where it
             # stores each vector of channels scattered: MobileNetV2's 56×56×144 depthwise layer took
             # 202 µs with the pack, and 90 plus a 35 µs pack dispatch without (1 thread); the whole
-            # model 5.08 → 4.10 ms on 1 thread, 3.18 → 2.95 on 2. With IREE's convolution data tiling
-            # the padded convolutions exceed the stack limit (ResNet-18), so conv-data-tiling leaves it out.
-            "data-tiling": [
+            # model 5.08 → 4.10 ms on 1 thread, 3.18 → 2.95 on 2. Some padded dense convolutions then
+            # exceed IREE's stack limit (ResNet-18 under convolution data tiling, inception_v2, AlexNet),
+            # so this is a strategy of its own, with data tiling alone as its fallback.
+            "data-tiling-inner-pads": [
                 "--iree-opt-data-tiling",
                 "--iree-dispatch-creation-enable-fuse-padding-into-linalg-consumer-ops",
             ],
@@ -78,7 +80,7 @@ class CpuTarget(Target):
         if flops is not None and flops < self.SMALL_FLOPS:
             return DEFAULT_STRATEGY
         if op_counts.get("gimlet.conv[grouped]"):
-            return "data-tiling"
+            return "data-tiling-inner-pads"
         if op_counts.get("gimlet.conv"):
             return "conv-data-tiling"
         if op_counts.get("gimlet.matmul") or op_counts.get("gimlet.attention"):
@@ -87,8 +89,9 @@ class CpuTarget(Target):
 
     def fallback_strategy(self, strategy: str) -> str:
         # IREE's experimental convolution data tiling rejects some channels-last convolutions of
-        # inception_v2 ("write affecting operations on global resources"); data tiling alone compiles them.
-        return "data-tiling" if strategy == "conv-data-tiling" else DEFAULT_STRATEGY
+        # inception_v2 ("write affecting operations on global resources"), and padding inside
+        # convolutions exceeds the stack limit on some (above); data tiling alone compiles them.
+        return "data-tiling" if strategy in ("conv-data-tiling", "data-tiling-inner-pads") else DEFAULT_STRATEGY
 
     def after_global_optimization(self, strategy: str) -> list[str]:
         # Convolution data tiling packs input channels by the vector width: ResNet-18's 7×7 stem

@@ -103,20 +103,29 @@ def test_rejected_strategy_falls_back_to_the_default_flags(monkeypatch, tmp_path
     assert [m["strategy"] for m in modules.values()] == ["default"]
 
 
-def test_rejected_strategy_falls_back_to_the_targets_planned_fallback(monkeypatch, tmp_path):
+@pytest.mark.parametrize(("rejected", "group"), [("conv-data-tiling", 1), ("data-tiling-inner-pads", 2)])
+def test_rejected_strategy_falls_back_to_the_targets_planned_fallback(rejected, group, monkeypatch, tmp_path):
     """Convolution data tiling, which IREE rejects on some channels-last convolutions (inception_v2),
-    falls back to data tiling quietly: the CPU target plans that fallback (`fallback_strategy`)."""
+    and padding inside convolutions, past IREE's stack limit on some (AlexNet's grouped ones), fall
+    back to data tiling quietly: the CPU target plans that fallback (`fallback_strategy`)."""
     strategies = CpuTarget.strategies
-    monkeypatch.setattr(CpuTarget, "strategies", lambda self: {**strategies(self), "conv-data-tiling": ["--no-such-iree-flag"]})
+    monkeypatch.setattr(CpuTarget, "strategies", lambda self: {**strategies(self), rejected: ["--no-such-iree-flag"]})
     monkeypatch.setattr(CpuTarget, "SMALL_FLOPS", 0)  # a convolution this small would get the default strategy
-    weight = np.random.default_rng(1).standard_normal((4, 8, 1, 1)).astype(np.float32)
+    weight = np.random.default_rng(1).standard_normal((4, 8 // group, 1, 1)).astype(np.float32)
     model = _model(
-        [N("Conv", ["x", "w"], ["y"])], [_tensor("x", [1, 8, 3, 3])], [_tensor("y", [1, 4, 3, 3])], initializers=[numpy_helper.from_array(weight, "w")]
+        [N("Conv", ["x", "w"], ["y"], group=group)],
+        [_tensor("x", [1, 8, 3, 3])],
+        [_tensor("y", [1, 4, 3, 3])],
+        initializers=[numpy_helper.from_array(weight, "w")],
     )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         bundle, _, feeds, outputs = compile_bundle_and_run(model, tmp_path=tmp_path)
-    assert_close(outputs["y"], np.einsum("nchw,oc->nohw", feeds["x"], weight[:, :, 0, 0]))
+    groups = [
+        np.einsum("nchw,oc->nohw", x, w[:, :, 0, 0])
+        for x, w in zip(np.split(feeds["x"], group, axis=1), np.split(weight, group, axis=0))
+    ]
+    assert_close(outputs["y"], np.concatenate(groups, axis=1))
     assert [m["strategy"] for m in bundle.manifest["partitions"][0]["modules"].values()] == ["data-tiling"]
 
 

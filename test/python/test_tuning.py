@@ -16,9 +16,9 @@ from gimlet.targets.cpu import CpuTarget
 def test_default_strategy_follows_the_model_class():
     cpu = get_target("cpu")
     assert cpu.default_strategy({"gimlet.conv": 3, "gimlet.matmul": 1}) == "conv-data-tiling"
-    assert cpu.default_strategy({"gimlet.conv": 3, "gimlet.conv[grouped]": 1}) == "data-tiling"
+    assert cpu.default_strategy({"gimlet.conv": 3, "gimlet.conv[grouped]": 1}) == "data-tiling-inner-pads"
     assert cpu.default_strategy({"gimlet.matmul": 8, "gimlet.softmax": 1}) == "data-tiling"
-    assert cpu.fallback_strategy("conv-data-tiling") == "data-tiling"
+    assert cpu.fallback_strategy("conv-data-tiling") == cpu.fallback_strategy("data-tiling-inner-pads") == "data-tiling"
     assert cpu.fallback_strategy("data-tiling") == "default"
     assert cpu.default_strategy({"gimlet.elementwise": 2}) == "default"
     # Below SMALL_FLOPS, data tiling's packing costs more than it saves, whatever the model class.
@@ -30,16 +30,16 @@ def test_default_strategy_follows_the_model_class():
 
 
 def test_bundle_records_the_strategy_and_its_flags(tmp_path, monkeypatch):
-    # The cnn example has a depthwise (grouped) convolution: lowered channels-last, data tiling alone,
-    # once it is not too small for data tiling to pay.
+    # The cnn example has a depthwise (grouped) convolution: lowered channels-last, data tiling with
+    # convolutions padding in their own dispatch, once it is not too small for data tiling to pay.
     bundle = gimlet.compile(EXAMPLES / "cnn.onnx")
     module = bundle.manifest["partitions"][0]["modules"]["cpu"]
     assert "gimlet.conv[grouped]" in {row["op"] for row in bundle.manifest["placement"]["ops"]}
     assert module["strategy"] == "default" and module["flags"] == get_target("cpu").compile_flags()
     monkeypatch.setattr(CpuTarget, "SMALL_FLOPS", 0)
     module = gimlet.compile(EXAMPLES / "cnn.onnx").manifest["partitions"][0]["modules"]["cpu"]
-    assert module["strategy"] == "data-tiling"
-    assert module["flags"] == get_target("cpu").compile_flags() + get_target("cpu").strategies()["data-tiling"]
+    assert module["strategy"] == "data-tiling-inner-pads"
+    assert module["flags"] == get_target("cpu").compile_flags() + get_target("cpu").strategies()["data-tiling-inner-pads"]
     assert "tuning" not in module
 
 
@@ -119,7 +119,7 @@ def test_dense_convolutions_use_convolution_data_tiling(tmp_path):
 
 def test_data_tiling_keeps_the_next_pack_out_of_a_depthwise_convolution(tmp_path, monkeypatch):
     """A MobileNetV2 block (1x1 expansion, ReLU6, padded 3x3 depthwise, 1x1 projection) under the
-    data-tiling strategy: the depthwise convolution pads in its own dispatch, so IREE packs the
+    data-tiling-inner-pads strategy: the depthwise convolution pads in its own dispatch, so IREE packs the
     projection's input outside it instead of scattering it from the convolution's dispatch
     (CpuTarget.strategies), and the block computes what the ONNX reference does."""
     import iree.compiler.tools as iree_tools
@@ -151,8 +151,8 @@ def test_data_tiling_keeps_the_next_pack_out_of_a_depthwise_convolution(tmp_path
     temps = tmp_path / "temps"
     bundle, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path, save_temps=temps)
     module = bundle.manifest["partitions"][0]["modules"]["cpu"]
-    assert module["strategy"] == "data-tiling"
-    assert module["flags"] == get_target("cpu").compile_flags() + get_target("cpu").strategies()["data-tiling"]
+    assert module["strategy"] == "data-tiling-inner-pads"
+    assert module["flags"] == get_target("cpu").compile_flags() + get_target("cpu").strategies()["data-tiling-inner-pads"]
     flow = iree_tools.compile_file(
         str(temps / "iree-p0.cpu.input.mlirbc"), extra_args=[*module["flags"], "--compile-to=flow"], output_mlir_debuginfo=False
     ).decode()
