@@ -38,11 +38,13 @@ def without_wakeup_preemption(call: Callable[..., Result]) -> Callable[..., Resu
         return call
 
     def batched(*args):
-        if os.sched_getscheduler(0) != os.SCHED_OTHER:
-            return call(*args)
         try:
-            os.sched_setscheduler(0, _BATCH, _PARAMETERS)
-        except OSError:  # a sandbox that forbids the call: wait as before
+            switch = os.sched_getscheduler(0) == os.SCHED_OTHER
+            if switch:
+                os.sched_setscheduler(0, _BATCH, _PARAMETERS)
+        except OSError:  # a sandbox that forbids these calls: wait as IREE does
+            switch = False
+        if not switch:
             return call(*args)
         try:
             return call(*args)

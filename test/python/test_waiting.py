@@ -53,6 +53,15 @@ def test_a_thread_under_another_policy_is_left_as_it_is():
     assert in_a_thread(body) == (os.SCHED_IDLE, os.SCHED_IDLE)
 
 
+@pytest.mark.parametrize("forbidden", ["sched_getscheduler", "sched_setscheduler"])
+def test_a_sandbox_that_forbids_scheduling_calls_still_gets_its_answer(forbidden, monkeypatch):
+    def refuse(*args):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, forbidden, refuse)
+    assert in_a_thread(lambda: waiting.without_wakeup_preemption(lambda x: x + 1)(41)) == 42
+
+
 def matmul_model(size: int, seed: int = 0) -> tuple[onnx.ModelProto, np.ndarray]:
     """x @ w with a size × size weight: 2·size³ FLOPs."""
     weight = np.random.default_rng(seed).standard_normal((size, size)).astype(np.float32) / size
