@@ -41,9 +41,10 @@ class CpuTarget(Target):
         themselves (IREE's experimental conv encodings, mmt4d microkernels) beats im2col on dense
         convolutions (ResNet-18: 13.8 vs 17.4 ms). Depthwise models, lowered channels-last
         (CONV_LAYOUT), do best with data tiling alone (MobileNetV2: 3.1 ms, vs 5.2 with convolution
-        data tiling and 9.7 in NCHW with im2col), with convolutions padding in their own dispatch. Matmul and attention models default to data tiling
-        too: the BERT-style encoder took 2.31 ms with it and 2.53 with O3 added (alternating runs), and
-        O3 exceeds IREE's stack limit on MiniLM. Per-model tables: benchmarks/results/cpu_strategies.md."""
+        data tiling and 9.7 in NCHW with im2col), with convolutions padding in their own dispatch.
+        Matmul and attention models default to data tiling too: the BERT-style encoder took 2.31 ms
+        with it and 2.53 with O3 added (alternating runs), and O3 exceeds IREE's stack limit on
+        MiniLM. Per-model tables: benchmarks/results/cpu_strategies.md."""
         return {
             DEFAULT_STRATEGY: [],
             "data-tiling": ["--iree-opt-data-tiling"],
