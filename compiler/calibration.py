@@ -51,7 +51,7 @@ from ..passes import PASSES
 from ..passes.partition.cost import work_of
 from ..runtime.devices import DeviceError, open_device
 from ..runtime.transfers import HOST_DRIVERS, to_device, to_host
-from ..runtime.waiting import WORKER_DRIVERS, without_wakeup_preemption
+from ..runtime.waiting import without_wakeup_preemption
 from ..targets import get_target
 from ..targets.perf import OP_CLASSES, DeviceProfile
 
@@ -240,9 +240,10 @@ class DeviceBench:
         module = ireert.VmModule.copy_buffer(self.instance, vmfb)
         context = ireert.VmContext(self.instance, modules=[ireert.create_hal_module(self.instance, self.device), module])
         inputs = [to_device(random_input(t, self.rng), self.device) for t in argument_types]
-        once, chain = (ireert.FunctionInvoker(context, self.device, module.lookup_function(f"chain{n}")) for n in (1, CHAIN_LENGTH))
-        if self.driver in WORKER_DRIVERS:  # time the op as a session runs it
-            once, chain = without_wakeup_preemption(once), without_wakeup_preemption(chain)
+        once, chain = (  # timed as a session runs them
+            without_wakeup_preemption(ireert.FunctionInvoker(context, self.device, module.lookup_function(f"chain{n}")), self.driver)
+            for n in (1, CHAIN_LENGTH)
+        )
         return PreparedOp(spec, work, lambda: once(*inputs), lambda: chain(*inputs))
 
     def time(self, op: PreparedOp) -> float:

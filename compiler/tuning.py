@@ -23,7 +23,7 @@ import numpy as np
 
 from ..runtime.devices import try_open
 from ..runtime.transfers import to_host
-from ..runtime.waiting import WORKER_DRIVERS, without_wakeup_preemption
+from ..runtime.waiting import without_wakeup_preemption
 from ..targets import Target
 
 #: Outputs of a candidate must match the default strategy's within these.
@@ -96,9 +96,8 @@ def measure(vmfb: bytes, driver: str, function: str, weights: Path | None, scope
     program = ireert.VmModule.copy_buffer(instance, vmfb)
     modules.append(program)
     context = ireert.VmContext(instance, modules=modules)
-    invoker = ireert.FunctionInvoker(context, device, program.lookup_function(function))
-    if driver in WORKER_DRIVERS:  # time each candidate as a session will run it
-        invoker = without_wakeup_preemption(invoker)
+    # Each candidate is timed as a session will run it.
+    invoker = without_wakeup_preemption(ireert.FunctionInvoker(context, device, program.lookup_function(function)), driver)
 
     def run():
         result = invoker(*inputs)

@@ -16,7 +16,7 @@ import iree.runtime as ireert
 import numpy as np
 from iree.runtime.dtypes import map_dtype_to_hal_element_type
 
-from .waiting import WORKER_DRIVERS, without_wakeup_preemption
+from .waiting import without_wakeup_preemption
 
 #: Drivers whose buffers live in host memory; their arrays read back directly.
 HOST_DRIVERS = ("local-task", "local-sync")
@@ -73,7 +73,7 @@ class HostCall:
     def __init__(
         self, context: ireert.VmContext, device: ireert.HalDevice, driver: str, function: ireert.VmFunction, results: int
     ):
-        self._invoke = without_wakeup_preemption(context.invoke) if driver in WORKER_DRIVERS else context.invoke
+        self._invoke = without_wakeup_preemption(context.invoke, driver)
         self._function, self._device = function, device
         self._results = range(results)
         self._upload = device.allocator.allocate_buffer_copy

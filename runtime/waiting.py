@@ -32,9 +32,10 @@ _BATCH = getattr(os, "SCHED_BATCH", None)
 _PARAMETERS = os.sched_param(0) if _BATCH is not None else None
 
 
-def without_wakeup_preemption(call: Callable[..., Result]) -> Callable[..., Result]:
-    """`call`, run with the calling thread under `SCHED_BATCH` and its policy restored after."""
-    if _BATCH is None:
+def without_wakeup_preemption(call: Callable[..., Result], driver: str) -> Callable[..., Result]:
+    """`call` into a module on `driver`: where the driver has worker threads, run with the calling
+    thread under `SCHED_BATCH` and its policy restored after; elsewhere `call` itself."""
+    if _BATCH is None or driver not in WORKER_DRIVERS:
         return call
 
     def batched(*args):

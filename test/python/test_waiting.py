@@ -27,9 +27,17 @@ def in_a_thread(body):
 
 def test_the_call_runs_under_sched_batch_and_the_policy_comes_back():
     observed = in_a_thread(
-        lambda: (waiting.without_wakeup_preemption(lambda: os.sched_getscheduler(0))(), os.sched_getscheduler(0))
+        lambda: (waiting.without_wakeup_preemption(lambda: os.sched_getscheduler(0), "local-task")(), os.sched_getscheduler(0))
     )
     assert observed == (os.SCHED_BATCH, os.SCHED_OTHER)
+
+
+@pytest.mark.parametrize("driver", ["local-sync", "cuda", "vulkan"])
+def test_drivers_without_worker_threads_get_the_call_itself(driver):
+    def call():
+        return None
+
+    assert waiting.without_wakeup_preemption(call, driver) is call
 
 
 def test_the_policy_comes_back_when_the_call_raises():
@@ -38,7 +46,7 @@ def test_the_policy_comes_back_when_the_call_raises():
 
     def body():
         with pytest.raises(RuntimeError, match="device lost"):
-            waiting.without_wakeup_preemption(failing)()
+            waiting.without_wakeup_preemption(failing, "local-task")()
         return os.sched_getscheduler(0)
 
     assert in_a_thread(body) == os.SCHED_OTHER
@@ -47,7 +55,7 @@ def test_the_policy_comes_back_when_the_call_raises():
 def test_a_thread_under_another_policy_is_left_as_it_is():
     def body():
         os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-        inside = waiting.without_wakeup_preemption(lambda: os.sched_getscheduler(0))()
+        inside = waiting.without_wakeup_preemption(lambda: os.sched_getscheduler(0), "local-task")()
         return inside, os.sched_getscheduler(0)
 
     assert in_a_thread(body) == (os.SCHED_IDLE, os.SCHED_IDLE)
@@ -59,7 +67,7 @@ def test_a_sandbox_that_forbids_scheduling_calls_still_gets_its_answer(forbidden
         raise PermissionError(1, "Operation not permitted")
 
     monkeypatch.setattr(os, forbidden, refuse)
-    assert in_a_thread(lambda: waiting.without_wakeup_preemption(lambda x: x + 1)(41)) == 42
+    assert in_a_thread(lambda: waiting.without_wakeup_preemption(lambda x: x + 1, "local-task")(41)) == 42
 
 
 def matmul_model(size: int, seed: int = 0) -> tuple[onnx.ModelProto, np.ndarray]:
