@@ -89,9 +89,8 @@ class HostCall:
         for index in self._results:
             view = results.get_as_object(index, ireert.HalBufferView)
             mapping, dtype = view.map(), _dtype(view.element_type)
-            flat = np.frombuffer(mapping, dtype)  # read-only: a view only to size and copy from
-            if flat.nbytes <= COPY_RESULTS_BELOW:
-                arrays_out.append(flat.reshape(view.shape).copy())
+            if view.byte_length <= COPY_RESULTS_BELOW:  # np.frombuffer's view is read-only: copy it
+                arrays_out.append(np.frombuffer(mapping, dtype).reshape(view.shape).copy())
             else:
                 arrays_out.append(mapping.asarray(view.shape, dtype))
         return arrays_out
