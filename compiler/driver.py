@@ -99,10 +99,10 @@ def lower_model(
     options = options or CompileOptions()
 
     specs = [spec for text in options.targets for spec in split_target_list(text)]
-    layout = parse_devices(specs, get_target)[0].target.CONV_LAYOUT if specs else "nchw"
+    lowering = parse_devices(specs, get_target)[0].target.lowering_options() if specs else ""
 
     def lower(imported: ImportedModel) -> LoweredModel:
-        coverage = run_passes(imported, UNPLACED_PIPELINE, options, progress, {"gimlet-lower-to-linalg": f"conv-layout={layout}"})
+        coverage = run_passes(imported, UNPLACED_PIPELINE, options, progress, {"gimlet-lower-to-linalg": lowering})
         return imported.lowered(_entry_name(imported.module), coverage)
 
     return import_and_lower(model, options, parameters, progress, lower)

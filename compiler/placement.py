@@ -102,7 +102,7 @@ def _place(imported: ImportedModel, options: CompileOptions, progress: Progress 
         for partition in partitions:
             partition.module = _own_module(module, partition_functions[partition.function])
     for partition in partitions:
-        lowering = {"gimlet-lower-to-linalg": f"conv-layout={partition.device.target.CONV_LAYOUT}"}
+        lowering = {"gimlet-lower-to-linalg": partition.device.target.lowering_options()}
         run_passes(imported, PARTITION_PASSES, options, progress, lowering, module=partition.module, label=f" {partition.name}")
     return PlacedModel(imported, devices, profiles, partitions, transfers, summary, ops, coverage, aliases)
 

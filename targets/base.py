@@ -67,6 +67,10 @@ class Target:
         optimization and dispatch creation; none unless a target's strategy needs them."""
         return []
 
+    def lowering_options(self) -> str:
+        """The options of gimlet-lower-to-linalg for this target's partitions."""
+        return f"conv-layout={self.CONV_LAYOUT}"
+
     def driver(self, flops: float, bytes_moved: float) -> str:
         """The runtime driver for a module of this much work (a partition's estimated FLOPs and
         bytes): DRIVER, unless a target runs small modules better on another."""

@@ -115,6 +115,12 @@ def _cpuinfo() -> dict[str, str]:
 
 
 @lru_cache(maxsize=None)
+def host_cpu_flags() -> frozenset[str]:
+    """The feature flags /proc/cpuinfo lists for this machine's CPU (none where it cannot be read)."""
+    return frozenset(_cpuinfo().get("flags", "").split())
+
+
+@lru_cache(maxsize=None)
 def host_cpu_profile() -> DeviceProfile:
     """An estimate of this machine's CPU from its core count, SIMD width and clock.
 
@@ -124,7 +130,7 @@ def host_cpu_profile() -> DeviceProfile:
     """
     info = _cpuinfo()
     cores = os.cpu_count() or 1
-    flags = set(info.get("flags", "").split())
+    flags = host_cpu_flags()
     lanes = 16 if "avx512f" in flags else 8 if "avx2" in flags else 4
     try:
         clock = float(info.get("cpu MHz", "2500")) * 1e6

@@ -15,12 +15,12 @@ from .foreign import inline_foreign_ops
 CONV_LAYOUTS = ("nchw", "nhwc")
 
 
-def patterns(conv_layout: str = "nchw") -> list:
+def patterns(conv_layout: str = "nchw", conv_windows: bool = False) -> list:
     channels_last = conv_layout == "nhwc"
     return [
         # First, so that they see the transposes the convolutions leave before those are lowered.
         *(layout.PATTERNS if channels_last else []),
-        *contraction.patterns(channels_last=channels_last),
+        *contraction.patterns(channels_last=channels_last, windows=conv_windows),
         *normalization.PATTERNS,
         *reduction.patterns(channels_last=channels_last),
         *elementwise.PATTERNS,
@@ -95,14 +95,16 @@ class LowerToLinalg(ModulePass):
     Composite ops (attention, softmax, normalisations) first decompose into
     simpler gimlet ops. gimlet.foreign bodies are inlined and lowered by
     torch-mlir's backend pipeline. The result compiles with iree-compile.
-    `conv-layout=nhwc` lowers 2-d convolutions channels-last (the target
-    chooses: `Target.CONV_LAYOUT`).
+    `conv-layout=nhwc` lowers 2-d convolutions channels-last, and with it
+    `conv-windows=true` dense ones as matmuls over their windows (the target
+    chooses: `Target.lowering_options`).
     """
 
     NAME = "gimlet-lower-to-linalg"
     DESCRIPTION = "Lower gimlet ops to linalg-on-tensors and foreign bodies through torch-mlir"
 
     conv_layout: str = "nchw"
+    conv_windows: bool = False
 
     def __post_init__(self):
         if self.conv_layout not in CONV_LAYOUTS:
@@ -110,7 +112,7 @@ class LowerToLinalg(ModulePass):
 
     def apply(self, module: ir.Module) -> None:
         _check_static(module)
-        apply_patterns(module, patterns(self.conv_layout))
+        apply_patterns(module, patterns(self.conv_layout, self.conv_windows))
         left = []
 
         def visit(op):

@@ -136,15 +136,23 @@ class LowerConv(RewritePattern):
     a convolution too: IREE's direct one took ResNet-18's 7×7 stem from
     1.29 ms as im2col (a patch copy of 0.58 ms, a matmul of 0.72) to 0.61,
     once it is kept out of data tiling (passes/data_tiling_hints.py).
+    With `windows`, a dense channels-last convolution with a kernel larger than
+    1×1 over at least WINDOW_MIN_CHANNELS input channels is one matmul over
+    copies of its shifted windows (for CPUs IREE has no convolution kernel for:
+    CpuTarget.lowering_options).
     """
 
     #: Groups up to which a grouped channels-last convolution is one convolution per group.
     PER_GROUP_LIMIT = 8
+    #: Input channels from which `windows` applies: a stem's few channels make short copies and a
+    #: thin matmul, and IREE's direct convolution handles those well (above).
+    WINDOW_MIN_CHANNELS = 8
 
     ROOTS = (Conv.operation_name(),)
 
-    def __init__(self, channels_last: bool = False):
+    def __init__(self, channels_last: bool = False, windows: bool = False):
         self.channels_last = channels_last
+        self.windows = windows
 
     def rewrite(self, operation):
         op = Conv(operation)
@@ -198,13 +206,15 @@ class LowerConv(RewritePattern):
         return reshape(grouped, result.shape)
 
     def _channels_last_kind(self, op: Conv) -> str | None:
-        """How this convolution runs channels-last: "dense", "depthwise", "per-group" (a dense
-        convolution per group) or "patches" (a matmul over its patches, for many groups); None where
-        it keeps the model's layout."""
+        """How this convolution runs channels-last: "dense", "windows" (a matmul over its windows),
+        "depthwise", "per-group" (a dense convolution per group) or "patches" (a matmul over its
+        patches, for many groups); None where it keeps the model's layout."""
         if not self.channels_last or op.spatial_rank != 2:
             return None
         if op.groups == 1:
-            return "dense"
+            channels, *kernel = op.filter.type.shape[1:]
+            wide = channels >= self.WINDOW_MIN_CHANNELS and kernel != [1, 1]
+            return "windows" if self.windows and wide else "dense"
         if op.groups == op.filter.type.shape[0] == op.input.type.shape[1]:
             return "depthwise"
         return "per-group" if op.groups <= self.PER_GROUP_LIMIT else "patches"
@@ -222,6 +232,8 @@ class LowerConv(RewritePattern):
             return _per_group(nhwc, filter, nhwc_shape, strides, dilations)
         if layout == "dense" and filter.type.shape[2:] == [1, 1] and strides != [1, 1]:
             return _pointwise_matmul(nhwc, filter, nhwc_shape, strides)
+        if layout == "windows":
+            return _window_matmul(nhwc, filter, nhwc_shape, strides, dilations)
         init = _zero_init(nhwc_shape, result.element_type)
         if layout == "depthwise":
             kh, kw = filter.type.shape[2:]
@@ -267,14 +279,40 @@ def _pointwise_matmul(nhwc, filter, result_shape, strides) -> ir.Value:
     if list(nhwc.type.shape[1:3]) != [out_h, out_w]:
         limits = [batch, (out_h - 1) * strides[0] + 1, (out_w - 1) * strides[1] + 1, channels]
         pixels = Slice.build(nhwc, [0] * 4, limits, [1, *strides, 1]).result
+    return _rows_times_filters(reshape(pixels, [batch * out_h * out_w, channels]), filter, result_shape)
+
+
+def _rows_times_filters(rows: ir.Value, filter: ir.Value, result_shape: list[int]) -> ir.Value:
+    """rows [M, K] times a filter [F, ...] read transposed as [F, K], reshaped to `result_shape`."""
+    features = filter.type.shape[0]
     m, n, k = dims(3)
     product = linalg.matmul(
-        reshape(pixels, [batch * out_h * out_w, channels]),
-        reshape(filter, [features, channels]),
-        outs=[_zero_init([batch * out_h * out_w, features], nhwc.type.element_type)],
+        rows,
+        reshape(filter, [features, rows.type.shape[1]]),
+        outs=[_zero_init([rows.type.shape[0], features], rows.type.element_type)],
         indexing_maps=[affine_map(3, [m, k]), affine_map(3, [n, k]), affine_map(3, [m, n])],
     )
     return reshape(product, result_shape)
+
+
+def _window_matmul(nhwc, filter, result_shape, strides, dilations) -> ir.Value:
+    """A dense 2-d convolution, channels-last, as one matmul: window (i, j) is the [N, OH, OW, C]
+    slice of the (padded) input that kernel tap (i, j) reads; the KH·KW windows concatenated along
+    the channels are [N·OH·OW, KH·KW·C] rows, times the filter [F, C, KH, KW] as [F, KH·KW·C] read
+    transposed. Each window is a copy of whole rows of channels, which IREE vectorises; its own
+    im2col (`--iree-global-opt-use-im2col-for-convs`) gathers element by element, and took 2.2 ms
+    for the patches of a 56×56×64 3×3 convolution where the nine copies took 0.55 (that convolution
+    alone, one thread, AVX2)."""
+    batch, out_h, out_w, _ = result_shape
+    channels, kh, kw = filter.type.shape[1:]
+    windows = []
+    for i in range(kh):
+        for j in range(kw):
+            top, left = i * dilations[0], j * dilations[1]
+            limits = [batch, top + (out_h - 1) * strides[0] + 1, left + (out_w - 1) * strides[1] + 1, channels]
+            windows.append(Slice.build(nhwc, [0, top, left, 0], limits, [1, *strides, 1]).result)
+    rows = reshape(Concat.build(windows, 3).result, [batch * out_h * out_w, kh * kw * channels])
+    return _rows_times_filters(rows, Transpose.build(filter, [0, 2, 3, 1]).result, result_shape)
 
 
 def _per_group(nhwc, filter, result_shape, strides, dilations) -> ir.Value:
@@ -359,5 +397,5 @@ class DecomposeAttention(RewritePattern):
         return [Matmul.build(probabilities, v).result]
 
 
-def patterns(channels_last: bool = False) -> list[RewritePattern]:
-    return [LowerMatmul(), LowerConv(channels_last), DecomposeAttention()]
+def patterns(channels_last: bool = False, windows: bool = False) -> list[RewritePattern]:
+    return [LowerMatmul(), LowerConv(channels_last, windows), DecomposeAttention()]

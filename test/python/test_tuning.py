@@ -14,24 +14,50 @@ from gimlet.targets.cpu import CpuTarget
 
 
 def test_default_strategy_follows_the_model_class():
-    cpu = get_target("cpu")
-    assert cpu.default_strategy({"gimlet.conv": 3, "gimlet.matmul": 1}) == "conv-data-tiling"
-    assert cpu.default_strategy({"gimlet.conv": 3, "gimlet.conv[grouped]": 1}) == "data-tiling-inner-pads"
-    assert cpu.default_strategy({"gimlet.matmul": 8, "gimlet.softmax": 1}) == "data-tiling"
-    assert cpu.fallback_strategy("conv-data-tiling") == cpu.fallback_strategy("data-tiling-inner-pads") == "data-tiling"
-    assert cpu.fallback_strategy("data-tiling") == "default"
-    assert cpu.default_strategy({"gimlet.elementwise": 2}) == "default"
-    # Below SMALL_FLOPS, data tiling's packing costs more than it saves, whatever the model class.
-    assert cpu.default_strategy({"gimlet.matmul": 8}, flops=1e6) == "default"
-    assert cpu.default_strategy({"gimlet.matmul": 8}, flops=3e6) == "data-tiling"
-    assert cpu.default_strategy({"gimlet.conv": 3, "gimlet.conv[grouped]": 1}, flops=1.6e6) == "default"
-    assert "--iree-global-opt-use-im2col-for-convs" in cpu.strategies()["conv"]
+    wide, narrow = get_target("cpu:cpu=znver4"), get_target("cpu:cpu=znver3")  # AVX-512 and AVX2
+    for cpu in (wide, narrow):
+        assert cpu.default_strategy({"gimlet.conv": 3, "gimlet.matmul": 1}) == "conv-data-tiling"
+        assert cpu.default_strategy({"gimlet.matmul": 8, "gimlet.softmax": 1}) == "data-tiling"
+        assert cpu.fallback_strategy("conv-data-tiling") == cpu.fallback_strategy("data-tiling-inner-pads") == "data-tiling"
+        assert cpu.fallback_strategy("data-tiling") == "default"
+        assert cpu.default_strategy({"gimlet.elementwise": 2}) == "default"
+        # Below SMALL_FLOPS, data tiling's packing costs more than it saves, whatever the model class.
+        assert cpu.default_strategy({"gimlet.matmul": 8}, flops=1e6) == "default"
+        assert cpu.default_strategy({"gimlet.matmul": 8}, flops=3e6) == "data-tiling"
+        assert cpu.default_strategy({"gimlet.conv": 3, "gimlet.conv[grouped]": 1}, flops=1.6e6) == "default"
+    # Grouped convolutions pad inside their own dispatch where IREE has AVX-512 kernels; without,
+    # dense convolutions are window matmuls, and both kinds of model use convolution data tiling.
+    assert wide.default_strategy({"gimlet.conv": 3, "gimlet.conv[grouped]": 1}) == "data-tiling-inner-pads"
+    assert narrow.default_strategy({"gimlet.conv": 3, "gimlet.conv[grouped]": 1}) == "conv-data-tiling"
+    assert wide.lowering_options() == "conv-layout=nhwc"
+    assert narrow.lowering_options() == "conv-layout=nhwc conv-windows=true"
+    assert "--iree-global-opt-use-im2col-for-convs" in wide.strategies()["conv"]
     assert get_target("vulkan").strategies() == {"default": []}
+
+
+@pytest.mark.parametrize(
+    ("spec", "host_flags", "expected"),
+    [
+        ("cpu", {"avx2", "avx512f"}, True),
+        ("cpu", {"avx2", "fma"}, False),
+        ("cpu:cpu=sapphirerapids", {"avx2"}, True),
+        ("cpu:cpu=znver3", {"avx512f"}, False),
+        ("cpu:cpu=znver4,features=-avx512f", {"avx512f"}, False),
+        ("cpu:cpu=haswell,features=+avx512f", set(), True),
+        ("cpu:triple=aarch64-linux-gnu", {"avx512f"}, False),
+    ],
+)
+def test_avx512_comes_from_the_cpu_compiled_for(spec, host_flags, expected, monkeypatch):
+    """The host's flags where the target is the host, else the named CPU or the features asked for."""
+    monkeypatch.setattr("gimlet.targets.cpu.host_cpu_flags", lambda: frozenset(host_flags))
+    assert get_target(spec).has_avx512() is expected
 
 
 def test_bundle_records_the_strategy_and_its_flags(tmp_path, monkeypatch):
     # The cnn example has a depthwise (grouped) convolution: lowered channels-last, data tiling with
-    # convolutions padding in their own dispatch, once it is not too small for data tiling to pay.
+    # convolutions padding in their own dispatch (on an AVX-512 CPU), once it is not too small for
+    # data tiling to pay.
+    monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: True)
     bundle = gimlet.compile(EXAMPLES / "cnn.onnx")
     module = bundle.manifest["partitions"][0]["modules"]["cpu"]
     assert "gimlet.conv[grouped]" in {row["op"] for row in bundle.manifest["placement"]["ops"]}
@@ -98,23 +124,39 @@ def test_random_inputs_match_the_signature(signature):
     assert [(list(a.shape), a.dtype.name) for a in arrays] == [(s, d) for s, d in signature]
 
 
-def test_dense_convolutions_use_convolution_data_tiling(tmp_path):
-    """Without grouped convolutions the default is IREE's convolution data tiling, and it computes
-    the same as the ONNX reference."""
+@pytest.mark.parametrize("avx512", [True, False])
+def test_dense_convolutions_use_convolution_data_tiling(avx512, tmp_path, monkeypatch):
+    """Without grouped convolutions the default is IREE's convolution data tiling; on a CPU without
+    AVX-512 the convolution is lowered as a matmul over its windows first. Both compute the same as
+    the ONNX reference (a strided, padded and a dilated convolution)."""
+    monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: avx512)
     rng = np.random.default_rng(0)
     weight = rng.standard_normal((32, 16, 3, 3)).astype(np.float32)  # 5.3 MFLOP: above CpuTarget.SMALL_FLOPS
     graph = helper.make_graph(
-        [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1])],
+        [
+            helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1]),
+            helper.make_node("Conv", ["x", "w"], ["strided"], pads=[1, 0, 2, 1], strides=[2, 3]),
+            helper.make_node("Conv", ["x", "w"], ["dilated"], dilations=[2, 3]),
+        ],
         "dense_conv",
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 16, 24, 24])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 32, 24, 24])],
+        [
+            helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 32, 24, 24]),
+            helper.make_tensor_value_info("strided", TensorProto.FLOAT, [1, 32, 13, 8]),
+            helper.make_tensor_value_info("dilated", TensorProto.FLOAT, [1, 32, 20, 18]),
+        ],
         [numpy_helper.from_array(weight, "w")],
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     feeds = {"x": rng.standard_normal((1, 16, 24, 24)).astype(np.float32)}
-    bundle, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path)
+    temps = tmp_path / "temps"
+    bundle, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path, save_temps=temps)
     assert bundle.manifest["partitions"][0]["modules"]["cpu"]["strategy"] == "conv-data-tiling"
-    assert_close(outputs["y"], evaluator_outputs(model, feeds)[0])
+    lowered = (temps / "05-gimlet-lower-to-linalg-p0.mlir").read_text()
+    assert lowered.count("linalg.conv_2d_nhwc_hwcf") == (3 if avx512 else 0)
+    assert lowered.count("linalg.matmul") == (0 if avx512 else 3)
+    for name, expected in zip(["y", "strided", "dilated"], evaluator_outputs(model, feeds)):
+        assert_close(outputs[name], expected, rtol=1e-4, atol=1e-4)
 
 
 def test_data_tiling_keeps_the_next_pack_out_of_a_depthwise_convolution(tmp_path, monkeypatch):
@@ -125,6 +167,7 @@ def test_data_tiling_keeps_the_next_pack_out_of_a_depthwise_convolution(tmp_path
     import iree.compiler.tools as iree_tools
 
     monkeypatch.setattr(CpuTarget, "SMALL_FLOPS", 0)
+    monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: True)  # where this is the default strategy
     rng = np.random.default_rng(3)
     weights = {
         "expand": rng.standard_normal((48, 8, 1, 1)).astype(np.float32),
@@ -162,7 +205,7 @@ def test_data_tiling_keeps_the_next_pack_out_of_a_depthwise_convolution(tmp_path
     assert_close(outputs["y"], evaluator_outputs(model, feeds)[0], rtol=1e-4, atol=1e-4)
 
 
-def test_convolution_data_tiling_leaves_thin_stems_out(tmp_path):
+def test_convolution_data_tiling_leaves_thin_stems_out(tmp_path, monkeypatch):
     """An image stem over 3 channels stays IREE's direct convolution: the strategy runs
     gimlet-data-tiling-hints after IREE's global optimization, which hints the dense convolution
     and not the stem, and the two-run compile still computes what the reference does."""
@@ -183,6 +226,7 @@ def test_convolution_data_tiling_leaves_thin_stems_out(tmp_path):
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     feeds = {"x": rng.standard_normal((1, 3, 48, 48)).astype(np.float32)}
     temps = tmp_path / "temps"
+    monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: True)  # where the dense one stays a convolution
     bundle, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path, save_temps=temps)
     module = bundle.manifest["partitions"][0]["modules"]["cpu"]
     assert module["strategy"] == "conv-data-tiling"
