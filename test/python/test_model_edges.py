@@ -145,6 +145,23 @@ def test_unsigned_integers_keep_their_sign(tmp_path):
     assert bundle.manifest["coverage"]["native_fraction"] == 0.0
 
 
+def test_floats_become_uint8_values_above_127(tmp_path):
+    """Cast and QuantizeLinear from float to uint8 of values 128-255: torch-mlir's conversion is
+    out of range there (AVX2 CPUs saturated it to 127), so it goes through int32 (foreign.py)."""
+    model = _model(
+        [N("Cast", ["x"], ["cast"], to=TensorProto.UINT8), N("QuantizeLinear", ["x", "scale", "zero"], ["quantized"])],
+        [_tensor("x", [5])],
+        [_tensor("cast", [5], TensorProto.UINT8), _tensor("quantized", [5], TensorProto.UINT8)],
+        initializers=[numpy_helper.from_array(np.float32(0.5), "scale"), numpy_helper.from_array(np.uint8(3), "zero")],
+    )
+    feeds = {"x": np.array([0.4, 63.7, 127.6, 168.2, 254.9], np.float32)}
+    _, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path)
+    cast, quantized = evaluator_outputs(model, feeds)
+    np.testing.assert_array_equal(outputs["cast"], cast)
+    np.testing.assert_array_equal(outputs["quantized"], quantized)
+    assert cast.tolist() == [0, 63, 127, 168, 254] and quantized.tolist() == [4, 130, 255, 255, 255]
+
+
 def test_float64_is_computed_in_float64(tmp_path):
     """The CPU keeps f64 (IREE demotes it to f32 unless told not to): f64 in, f64 out, f64 precision."""
     model = _model([N("Add", ["x", "y"], ["z"])], [_tensor("x", [2], TensorProto.DOUBLE), _tensor("y", [2], TensorProto.DOUBLE)],

@@ -108,3 +108,31 @@ func.func @integer_and(%a: tensor<4xi64>, %b: tensor<4xi64>) -> tensor<4xi64> {
   }) : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
   return %0 : tensor<4xi64>
 }
+
+// A float tensor cast to uint8 goes through int32: torch-mlir's own float → ui8 is fptosi to i8,
+// poison for 128-255 (saturated to 127 on AVX2 CPUs). An int32 → uint8 cast stays one truncation.
+// CHECK-LABEL: func.func @float_to_uint8
+// CHECK: %[[WIDE:.*]] = arith.fptosi %{{.*}} : f32 to i32
+// CHECK-NEXT: linalg.yield %[[WIDE]] : i32
+// CHECK: %[[NARROW:.*]] = arith.trunci %{{.*}} : i32 to i8
+// CHECK-NEXT: linalg.yield %[[NARROW]] : i8
+// CHECK-NOT: arith.fptosi
+// CHECK: arith.trunci %{{.*}} : i32 to i8
+// CHECK-NOT: fptosi
+// CHECK: return
+func.func @float_to_uint8(%x: tensor<4xf32>, %n: tensor<4xi32>) -> (tensor<4xi8>, tensor<4xi8>) {
+  %0:2 = "gimlet.foreign"(%x, %n) ({
+  ^bb0(%a: tensor<4xf32>, %b: tensor<4xi32>):
+    %t = torch_c.from_builtin_tensor %a : tensor<4xf32> -> !torch.vtensor<[4],f32>
+    %i = torch_c.from_builtin_tensor %b : tensor<4xi32> -> !torch.vtensor<[4],si32>
+    %int0 = torch.constant.int 0
+    %false = torch.constant.bool false
+    %none = torch.constant.none
+    %u = torch.aten.to.dtype %t, %int0, %false, %false, %none : !torch.vtensor<[4],f32>, !torch.int, !torch.bool, !torch.bool, !torch.none -> !torch.vtensor<[4],ui8>
+    %v = torch.aten.to.dtype %i, %int0, %false, %false, %none : !torch.vtensor<[4],si32>, !torch.int, !torch.bool, !torch.bool, !torch.none -> !torch.vtensor<[4],ui8>
+    %r = torch_c.to_builtin_tensor %u : !torch.vtensor<[4],ui8> -> tensor<4xi8>
+    %s = torch_c.to_builtin_tensor %v : !torch.vtensor<[4],ui8> -> tensor<4xi8>
+    "gimlet.yield"(%r, %s) : (tensor<4xi8>, tensor<4xi8>) -> ()
+  }) : (tensor<4xf32>, tensor<4xi32>) -> (tensor<4xi8>, tensor<4xi8>)
+  return %0#0, %0#1 : tensor<4xi8>, tensor<4xi8>
+}
