@@ -44,7 +44,7 @@ class CpuTarget(Target):
     }
 
     def strategies(self) -> dict[str, list[str]]:
-        """Measured on this project's machine (AMD EPYC, 2 threads, ResNets and MiniLM vs ONNX Runtime):
+        """Measured on an AVX-512 AMD EPYC (2 threads, ResNets and MiniLM vs ONNX Runtime):
         im2col takes convolution-heavy models from 4-6x ONNX Runtime's time to 1.5-2.4x, and with O3,
         data tiling and microkernels to about 1.4x; data tiling alone takes MiniLM from 0.91x to 0.68x,
         where O3 needs a larger stack and then takes 2.7x longer. Data tiling the convolutions
@@ -54,7 +54,9 @@ class CpuTarget(Target):
         data tiling and 9.7 in NCHW with im2col), with convolutions padding in their own dispatch.
         Matmul and attention models default to data tiling too: the BERT-style encoder took 2.31 ms
         with it and 2.53 with O3 added (alternating runs), and O3 exceeds IREE's stack limit on
-        MiniLM. Per-model tables: benchmarks/results/cpu_strategies.md."""
+        MiniLM. On an AVX2 EPYC (Zen 3) the matmul models agree; convolution models differ
+        (`has_avx512`). Per-model tables: benchmarks/results/cpu_strategies.md (AVX-512) and
+        cpu_strategies_avx2.md."""
         return {
             DEFAULT_STRATEGY: [],
             "data-tiling": ["--iree-opt-data-tiling"],
