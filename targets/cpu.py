@@ -14,7 +14,7 @@ AVX512_CPUS = frozenset(
         "icelake-server", "rocketlake", "tigerlake", "sapphirerapids", "emeraldrapids", "graniterapids",
         "graniterapids-d", "diamondrapids", "znver4", "znver5", "x86-64-v4",
     }
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)
@@ -104,16 +104,18 @@ class CpuTarget(Target):
         return "avx512f" in host_cpu_flags() if cpu == "host" else cpu in AVX512_CPUS
 
     def lowering_options(self) -> str:
-        # On the AVX2 EPYC, ResNet-18 took 30-37 ms as window matmuls under convolution data tiling,
-        # and 42-49 ms under IREE's own im2col (the best strategy with direct convolutions).
+        # On the AVX2 EPYC, ResNet-18 took a median 36.5 ms as window matmuls under convolution data
+        # tiling, and 43.4 under IREE's own im2col, the best strategy with direct convolutions (four
+        # alternating pairs, 2 threads).
         return super().lowering_options() + ("" if self.has_avx512() else " conv-windows=true")
 
     def default_strategy(self, op_counts: dict[str, int], flops: float | None = None) -> str:
         if flops is not None and flops < self.SMALL_FLOPS:
             return DEFAULT_STRATEGY
         if op_counts.get("gimlet.conv[grouped]"):
-            # Without AVX-512, MobileNetV2 under inner pads exceeds IREE's stack limit, and it ran
-            # fastest under convolution data tiling (10.1 ms, against 12.9 with data tiling alone).
+            # Without AVX-512, IREE fails to translate MobileNetV2's padded depthwise dispatches under
+            # inner pads, and convolution data tiling was the tuner's choice in three runs out of
+            # three (8.6-10.1 ms; data tiling alone 9.7-15.5).
             return "data-tiling-inner-pads" if self.has_avx512() else "conv-data-tiling"
         if op_counts.get("gimlet.conv"):
             return "conv-data-tiling"

@@ -58,9 +58,12 @@ def _through_signed(operation: ir.Operation) -> None:
     signed, code = _WIDER_SIGNED[unsigned]
     at = ir.InsertionPoint(operation)
     dtype = ir.Operation.create(
-        "torch.constant.int", results=[ir.Type.parse("!torch.int")],
-        attributes={"value": ir.IntegerAttr.get(ir.IntegerType.get_signless(64), code)}, loc=operation.location, ip=at,
-    )  # fmt: skip
+        "torch.constant.int",
+        results=[ir.Type.parse("!torch.int")],
+        attributes={"value": ir.IntegerAttr.get(ir.IntegerType.get_signless(64), code)},
+        loc=operation.location,
+        ip=at,
+    )
     wider = ir.Operation.create(
         "torch.aten.to.dtype",
         results=[ir.Type.parse(result.rpartition(",")[0] + f",{signed}>")],
