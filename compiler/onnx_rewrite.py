@@ -31,6 +31,13 @@ Det: torch-mlir's determinant eliminates without pivoting, so a matrix with a
 zero leading entry gave NaN (test_det_2d: det [[0, 1], [2, 3]] came out NaN,
 not -2). Matrices up to 3×3 are rewritten into the closed form (cofactor
 expansion), which needs no pivot.
+
+BitShift: ONNX defines shifts by the element width or more (a negative
+amount of a signed type reads as unsigned, so it is one) as 0, or, shifting a
+signed value right, as its sign (-1 or 0). torch-mlir lowers to LLVM's shifts,
+whose result is then poison: the int8 cases passed on an AVX-512 CPU and gave
+4 and 8 where 0 was right on an AVX2 one. The rewrite shifts by the amount
+where it is in range, by 0 elsewhere, and selects the defined result there.
 """
 
 from __future__ import annotations
@@ -46,7 +53,9 @@ from .onnx_names import NameSource
 
 
 #: The op types this module may rewrite.
-REWRITTEN = frozenset({"QLinearMatMul", "CumProd", "AveragePool", "Resize", "LpNormalization", "Det", "GridSample", "LpPool"})
+REWRITTEN = frozenset(
+    {"QLinearMatMul", "CumProd", "AveragePool", "Resize", "LpNormalization", "Det", "GridSample", "LpPool", "BitShift"}
+)
 #: Longest axis CumProd is rewritten along.
 MAX_CUMPROD_LENGTH = 1024
 #: Largest matrix whose determinant is written out as its cofactor expansion.
@@ -55,8 +64,8 @@ MAX_CLOSED_FORM_DET = 3
 
 def rewrite_unsupported(model: onnx.ModelProto) -> int:
     """Rewrite, in place, every main-graph QLinearMatMul, CumProd (along a constant axis), ceil-mode
-    AveragePool that counts padding, Resize with axes, LpNormalization, small Det and GridSample
-    (`onnx_grid_sample`); returns how many nodes were rewritten."""
+    AveragePool that counts padding, Resize with axes, LpNormalization, small Det, GridSample
+    (`onnx_grid_sample`) and BitShift; returns how many nodes were rewritten."""
     graph = model.graph
     if not any(node.op_type in REWRITTEN and node.domain in ("", "ai.onnx") for node in graph.node):
         return 0
@@ -97,6 +106,8 @@ def _rewrite(node, shapes, types, initializers, graph, names) -> list[onnx.NodeP
         return grid_sample_nodes(node, shape, shapes[1], graph, names)
     if node.op_type == "LpPool":
         return _lp_pool(node, types.get(node.input[0]), graph, names)
+    if node.op_type == "BitShift":
+        return _bit_shift(node, types.get(node.input[0]), graph, names)
     return _full_rank_resize(node, shape, graph, names)
 
 
@@ -142,6 +153,39 @@ def _lp_pool(node, element_type, graph, names) -> list[onnx.NodeProto] | None:
         helper.make_node("Mul", [mean, names.constant(graph, np.array(window, dtype=dtype))], [total]),
         helper.make_node("Pow", [total, names.constant(graph, np.array(1.0 / p, dtype=dtype))], [node.output[0]]),
     ]
+
+
+def _bit_shift(node, element_type, graph, names) -> list[onnx.NodeProto] | None:
+    """x shifted by s where 0 ≤ s < the element width; elsewhere 0, or x's sign shifting a signed x right."""
+    if not element_type:
+        return None
+    dtype = helper.tensor_dtype_to_np_dtype(element_type)
+    signed = dtype.kind == "i"
+    right = any(a.name == "direction" and a.s == b"RIGHT" for a in node.attribute)
+    x, amount = node.input
+    zero = names.constant(graph, np.array(0, dtype=dtype))
+    below, in_range, safe, shifted = (names.fresh(s) for s in ("shift_below_width", "shift_in_range", "shift_safe", "shifted"))
+    nodes = [helper.make_node("Less", [amount, names.constant(graph, np.array(dtype.itemsize * 8, dtype=dtype))], [below])]
+    if signed:
+        not_negative = names.fresh("shift_not_negative")
+        nodes += [
+            helper.make_node("GreaterOrEqual", [amount, zero], [not_negative]),
+            helper.make_node("And", [below, not_negative], [in_range]),
+        ]
+    else:
+        in_range = below
+    nodes += [
+        helper.make_node("Where", [in_range, amount, zero], [safe]),
+        helper.make_node("BitShift", [x, safe], [shifted], direction="RIGHT" if right else "LEFT"),
+    ]
+    fill = zero
+    if signed and right:
+        negative, fill = names.fresh("shifted_negative"), names.fresh("shift_sign")
+        nodes += [
+            helper.make_node("Less", [x, zero], [negative]),
+            helper.make_node("Where", [negative, names.constant(graph, np.array(-1, dtype=dtype)), zero], [fill]),
+        ]
+    return nodes + [helper.make_node("Where", [in_range, shifted, fill], [node.output[0]])]
 
 
 def _closed_form_det(node, shape, graph, names) -> list[onnx.NodeProto] | None:

@@ -582,6 +582,26 @@ def test_determinant_needs_no_pivot(tmp_path, size):
     np.testing.assert_allclose(outputs["y"], np.linalg.det(x.astype(np.float64)), rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8])
+@pytest.mark.parametrize("direction", ["LEFT", "RIGHT"])
+def test_bit_shifts_past_the_width_are_defined(tmp_path, dtype, direction):
+    """BitShift by the element width or more (negative amounts of a signed type too) gives 0, or the
+    sign shifting a signed value right: LLVM's shift there is poison, which an AVX2 CPU showed."""
+    x = np.array([-8, 4, -1, 100, 3, 7], dtype=np.int64).astype(dtype)
+    amount = np.array([1, 7, 8, 9, 127, -1], dtype=np.int64).astype(dtype)
+    onnx_type = helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
+    model = _model([N("BitShift", ["x", "s"], ["y"], direction=direction)], [_tensor("x", [6], onnx_type), _tensor("s", [6], onnx_type)],
+                   [_tensor("y", [6], onnx_type)], opset=28)
+    _, _, _, outputs = compile_bundle_and_run(model, {"x": x, "s": amount}, tmp_path=tmp_path)
+    bits = 8 * x.itemsize
+    in_range = (amount.astype(np.int64) >= 0) & (amount.astype(np.int64) < bits)
+    safe = np.where(in_range, amount, 0).astype(dtype)
+    shifted = (x >> safe) if direction == "RIGHT" else (x << safe)
+    fill = np.where(x < 0, -1, 0).astype(dtype) if direction == "RIGHT" else np.zeros_like(x)
+    np.testing.assert_array_equal(outputs["y"], np.where(in_range, shifted, fill))
+    assert in_range.tolist() == [True, True, False, False, False, False]  # 8, 9, 127 and -1 (255 unsigned) are past it
+
+
 def test_affine_grid_size_given_at_run_time_is_compiled_for_the_declared_grid(tmp_path):
     """AffineGrid's size input fixes the grid's shape; as a model input, the declared grid shape fixes
     its values (all but the channel count), the runtime checks them, and other values are refused."""
