@@ -76,16 +76,9 @@ def cross_core_round_trip_us(trips: int = 500) -> float:
 def cpu_name() -> str:
     """The CPU's model name, with its widest x86 vector extension: gimlet's CPU defaults, and how far
     IREE's kernels are from ONNX Runtime's, depend on it (targets/cpu.py `has_avx512`)."""
-    from gimlet.targets.profiles import host_cpu_flags
+    from gimlet.runtime.devices import cpuinfo, host_cpu_flags
 
-    name = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                name = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    name = cpuinfo().get("model name") or platform.processor() or platform.machine()
     flags = host_cpu_flags()
     simd = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else None
     return f"{name} ({simd})" if simd else name

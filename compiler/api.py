@@ -282,6 +282,8 @@ def _module_entry(member: str, target: Target, driver: str, strategy: str, timin
         entry["tuning"] = {name: seconds for name, seconds in timings.items()}
     if "triple" in target.options:
         entry["triple"] = target.options["triple"]
+    if cpu_flags := target.required_cpu_flags():
+        entry["cpu_flags"] = cpu_flags
     return entry
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import threading
+from pathlib import Path
 
 import iree.runtime as ireert
 
@@ -41,6 +43,25 @@ def open_device(driver: str) -> ireert.HalDevice:
                 return device
         _unavailable[driver] = reason
         raise DeviceError(reason)
+
+
+@functools.cache
+def cpuinfo() -> dict[str, str]:
+    """This machine's /proc/cpuinfo, the first CPU's fields (none where it cannot be read)."""
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return {}
+    fields: dict[str, str] = {}
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        fields.setdefault(key.strip(), value.strip())
+    return fields
+
+
+def host_cpu_flags() -> frozenset[str]:
+    """The feature flags /proc/cpuinfo lists for this machine's CPU (none where it cannot be read)."""
+    return frozenset(cpuinfo().get("flags", "").split())
 
 
 def try_open(driver: str) -> ireert.HalDevice | None:

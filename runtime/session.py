@@ -22,7 +22,7 @@ import numpy as np
 from ..errors import GimletError
 from .bundle import BundleError, BundleFile
 from .checks import CHECKS
-from .devices import DeviceError, try_open
+from .devices import DeviceError, host_cpu_flags, try_open
 from .profiling import Profile
 from .transfers import HOST_DRIVERS, HostCall, to_device, to_host
 
@@ -157,6 +157,13 @@ class Session:
             triple = module.get("triple")
             if triple and triple.partition("-")[0] != platform.machine():
                 tried.append(f"{target} (built for {triple}, this machine is {platform.machine()})")
+                continue
+            missing = _missing_cpu_flags(module.get("cpu_flags", ()))
+            if missing:
+                tried.append(
+                    f"{target} (compiled for a CPU with {', '.join(missing)}, which this one lacks: compile on this "
+                    "machine, or for its kind of CPU with --targets cpu:cpu=NAME)"
+                )
                 continue
             device = try_open(driver)
             if device is None:
@@ -333,6 +340,13 @@ class Session:
         inputs = "; ".join(map(str, self.inputs))
         outputs = "; ".join(map(str, self.outputs))
         return f"<gimlet.Session {self.path} inputs=({inputs}) outputs=({outputs}) placement={self.placement}>"
+
+
+def _missing_cpu_flags(required) -> list[str]:
+    """The CPU flags a module needs that this machine's CPU lacks; none where /proc/cpuinfo cannot
+    be read (the module is then tried as it is)."""
+    present = host_cpu_flags()
+    return [flag for flag in required if flag not in present] if present else []
 
 
 def _iree_message(error: Exception) -> str:

@@ -67,6 +67,11 @@ class Target:
         optimization and dispatch creation; none unless a target's strategy needs them."""
         return []
 
+    def required_cpu_flags(self) -> list[str]:
+        """The host CPU's /proc/cpuinfo flags a module for this target needs to run: none unless it is
+        code for the CPU itself."""
+        return []
+
     def lowering_options(self) -> str:
         """The options of gimlet-lower-to-linalg for this target's partitions."""
         return f"conv-layout={self.CONV_LAYOUT}"

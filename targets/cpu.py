@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..runtime.devices import host_cpu_flags
 from .base import DEFAULT_STRATEGY, Target
-from .profiles import host_cpu_flags
 
 #: LLVM's x86 CPU names (`-mcpu`) whose CPUs have AVX-512F.
 AVX512_CPUS = frozenset(
@@ -13,6 +13,16 @@ AVX512_CPUS = frozenset(
         "knl", "knm", "skylake-avx512", "skx", "cascadelake", "cooperlake", "cannonlake", "icelake-client",
         "icelake-server", "rocketlake", "tigerlake", "sapphirerapids", "emeraldrapids", "graniterapids",
         "graniterapids-d", "diamondrapids", "znver4", "znver5", "x86-64-v4",
+    }
+)
+
+
+#: x86 instruction-set extensions, as /proc/cpuinfo names them, that LLVM may use in a module.
+ISA_FLAGS = frozenset(
+    {
+        "sse4_1", "sse4_2", "avx", "avx2", "fma", "f16c", "bmi1", "bmi2", "avx_vnni", "avx512f", "avx512dq",
+        "avx512cd", "avx512bw", "avx512vl", "avx512ifma", "avx512vbmi", "avx512_vbmi2", "avx512_vnni",
+        "avx512_bitalg", "avx512_vpopcntdq", "avx512_bf16", "avx512_fp16", "amx_tile", "amx_int8", "amx_bf16",
     }
 )
 
@@ -102,6 +112,17 @@ class CpuTarget(Target):
             return "+avx512f" in features
         cpu = self.options.get("cpu", "generic" if "triple" in self.options else "host")
         return "avx512f" in host_cpu_flags() if cpu == "host" else cpu in AVX512_CPUS
+
+    def required_cpu_flags(self) -> list[str]:
+        """The x86 instruction-set flags of the CPU compiled for, where known: all of ISA_FLAGS the
+        host has when compiling for it, AVX-512F for a named AVX-512 CPU or `features=+avx512f`. A
+        session does not load a module on a CPU without them: running it dies of an illegal
+        instruction (a module for znver4 killed gimlet-run on an AVX2 EPYC)."""
+        if "triple" in self.options:
+            return []  # cross-compiled: the session compares the architecture instead
+        cpu = self.options.get("cpu", "host")
+        flags = sorted(ISA_FLAGS & host_cpu_flags()) if cpu == "host" else []
+        return flags if "avx512f" in flags or not self.has_avx512() else sorted({*flags, "avx512f"})
 
     def lowering_options(self) -> str:
         # On the AVX2 EPYC, ResNet-18 took a median 36.5 ms as window matmuls under convolution data

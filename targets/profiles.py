@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 import os
 from functools import lru_cache
-from pathlib import Path
 
+from ..runtime.devices import cpuinfo, host_cpu_flags
 from .perf import DeviceProfile
 
 T = 1e12
@@ -102,24 +102,6 @@ PROFILES: dict[str, DeviceProfile] = {
     ),
 }
 
-def _cpuinfo() -> dict[str, str]:
-    try:
-        text = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return {}
-    fields = {}
-    for line in text.splitlines():
-        key, _, value = line.partition(":")
-        fields.setdefault(key.strip(), value.strip())
-    return fields
-
-
-@lru_cache(maxsize=None)
-def host_cpu_flags() -> frozenset[str]:
-    """The feature flags /proc/cpuinfo lists for this machine's CPU (none where it cannot be read)."""
-    return frozenset(_cpuinfo().get("flags", "").split())
-
-
 @lru_cache(maxsize=None)
 def host_cpu_profile() -> DeviceProfile:
     """An estimate of this machine's CPU from its core count, SIMD width and clock.
@@ -128,7 +110,7 @@ def host_cpu_profile() -> DeviceProfile:
     bandwidth and dispatch overhead are rough assumptions; calibrate
     (`gimletc --calibrate`) for figures measured on this machine.
     """
-    info = _cpuinfo()
+    info = cpuinfo()
     cores = os.cpu_count() or 1
     flags = host_cpu_flags()
     lanes = 16 if "avx512f" in flags else 8 if "avx2" in flags else 4

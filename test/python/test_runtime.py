@@ -15,6 +15,7 @@ from support import EXAMPLES, assert_close, reference_outputs
 import gimlet
 from gimlet.runtime import BundleError, DeviceError, InputError
 from gimlet.runtime.bundle import ALIGNMENT, MANIFEST
+from gimlet.runtime.devices import host_cpu_flags
 from gimlet.runtime.transfers import COPY_RESULTS_BELOW
 
 import onnx
@@ -283,6 +284,27 @@ def test_no_runnable_module_names_the_target(tmp_path):
         gimlet.load(path)
     with pytest.raises(DeviceError, match="not in devices"):
         gimlet.load(path, devices=["cpu"])
+
+
+def test_module_for_a_cpu_this_one_lacks_is_not_loaded(tmp_path, monkeypatch):
+    """A module records the CPU flags it was compiled for; a session leaves it out on a CPU without
+    them, rather than die of an illegal instruction, and takes another module of the partition."""
+    x = np.random.default_rng(0).standard_normal((4, 64)).astype(np.float32)
+    expected = reference_outputs(onnx.load(str(EXAMPLES / "mlp.onnx")), {"x": x})[0]
+    only = gimlet.compile(EXAMPLES / "mlp.onnx", targets=["cpu:cpu=znver4"]).save(tmp_path / "avx512.gimlet")
+    both = gimlet.compile(EXAMPLES / "mlp.onnx", targets=["wide=cpu:cpu=znver4", "cpu"], pins=[".*=wide"], fallback="all")
+    modules = both.manifest["partitions"][0]["modules"]
+    assert modules["wide"]["cpu_flags"] == ["avx512f"] and "avx512f" not in modules["cpu"].get("cpu_flags", [])
+    both = both.save(tmp_path / "both.gimlet")
+    without_avx512 = host_cpu_flags() - {"avx512f"}
+    monkeypatch.setattr("gimlet.runtime.session.host_cpu_flags", lambda: without_avx512)
+    with pytest.raises(DeviceError, match="compiled for a CPU with avx512f, which this one lacks: compile on this machine"):
+        gimlet.load(only)
+    with pytest.warns(UserWarning, match="partition 'p0' placed on wide runs on cpu instead"):
+        session = gimlet.load(both)
+    assert_close(session.run(x)["probabilities"], expected)
+    monkeypatch.setattr("gimlet.runtime.session.host_cpu_flags", lambda: frozenset())  # unknown: tried as it is
+    assert gimlet.load(both).placement == {"p0": "wide"}
 
 
 def test_runtime_runs_without_the_compiler(cnn_bundle):
