@@ -48,9 +48,13 @@ def test_default_strategy_follows_the_model_class():
     ],
 )
 def test_avx512_comes_from_the_cpu_compiled_for(spec, host_flags, expected, monkeypatch):
-    """The host's flags where the target is the host, else the named CPU or the features asked for."""
+    """The host's flags where the target is the host, else the named CPU or the features asked for;
+    a module records the extensions it needs to the same effect (`cpu_flags`, checked when loading)."""
     monkeypatch.setattr("gimlet.targets.cpu.host_cpu_flags", lambda: frozenset(host_flags))
-    assert get_target(spec).has_avx512() is expected
+    target = get_target(spec)
+    assert target.has_avx512() is expected
+    assert ("avx512f" in target.required_cpu_flags()) is expected
+    assert set(target.required_cpu_flags()) <= (set(host_flags) if ":" not in spec else {"avx512f"})
 
 
 def test_bundle_records_the_strategy_and_its_flags(tmp_path, monkeypatch):
