@@ -59,6 +59,7 @@ def cpuinfo() -> dict[str, str]:
     return fields
 
 
+@functools.cache
 def host_cpu_flags() -> frozenset[str]:
     """The feature flags /proc/cpuinfo lists for this machine's CPU (none where it cannot be read)."""
     return frozenset(cpuinfo().get("flags", "").split())

@@ -99,6 +99,11 @@ class CpuTarget(Target):
             ],
         }
 
+    def _cpu(self) -> str:
+        """The LLVM CPU compiled for: `cpu=`, else the host; a cross triple has no host CPU to tune
+        for, so the generic one."""
+        return self.options.get("cpu", "generic" if "triple" in self.options else "host")
+
     def has_avx512(self) -> bool:
         """Whether the CPU compiled for has AVX-512F: the host's flags, else its LLVM name or features.
 
@@ -110,7 +115,7 @@ class CpuTarget(Target):
         features = self.options.get("features", "").split(",")
         if "+avx512f" in features or "-avx512f" in features:
             return "+avx512f" in features
-        cpu = self.options.get("cpu", "generic" if "triple" in self.options else "host")
+        cpu = self._cpu()
         return "avx512f" in host_cpu_flags() if cpu == "host" else cpu in AVX512_CPUS
 
     def required_cpu_flags(self) -> list[str]:
@@ -120,7 +125,7 @@ class CpuTarget(Target):
         instruction (a module for znver4 killed gimlet-run on an AVX2 EPYC)."""
         if "triple" in self.options:
             return []  # cross-compiled: the session compares the architecture instead
-        if self.options.get("cpu", "host") == "host":
+        if self._cpu() == "host":
             return sorted(ISA_FLAGS & host_cpu_flags())
         return ["avx512f"] if self.has_avx512() else []
 
@@ -160,8 +165,7 @@ class CpuTarget(Target):
 
     def compile_flags(self) -> list[str]:
         triple = self.options.get("triple")
-        # A cross triple has no "host" CPU to tune for; default to the generic one.
-        cpu = self.options.get("cpu", "generic" if triple else "host")
+        cpu = self._cpu()
         flags = [
             "--iree-hal-target-device=local",
             "--iree-hal-local-target-device-backends=llvm-cpu",
