@@ -15,12 +15,12 @@ from .foreign import inline_foreign_ops
 CONV_LAYOUTS = ("nchw", "nhwc")
 
 
-def patterns(conv_layout: str = "nchw", conv_windows: bool = False) -> list:
+def patterns(conv_layout: str = "nchw", conv_windows: bool = False, conv_even_depthwise: bool = False) -> list:
     channels_last = conv_layout == "nhwc"
     return [
         # First, so that they see the transposes the convolutions leave before those are lowered.
         *(layout.PATTERNS if channels_last else []),
-        *contraction.patterns(channels_last=channels_last, windows=conv_windows),
+        *contraction.patterns(channels_last, conv_windows, conv_even_depthwise),
         *normalization.PATTERNS,
         *reduction.patterns(channels_last=channels_last),
         *elementwise.PATTERNS,
@@ -96,8 +96,9 @@ class LowerToLinalg(ModulePass):
     simpler gimlet ops. gimlet.foreign bodies are inlined and lowered by
     torch-mlir's backend pipeline. The result compiles with iree-compile.
     `conv-layout=nhwc` lowers 2-d convolutions channels-last, and with it
-    `conv-windows=true` dense ones as matmuls over their windows (the target
-    chooses: `Target.lowering_options`).
+    `conv-windows=true` dense ones as matmuls over their windows and
+    `conv-even-depthwise=true` depthwise ones of odd width one column wider
+    (the target chooses: `Target.lowering_options`).
     """
 
     NAME = "gimlet-lower-to-linalg"
@@ -105,6 +106,7 @@ class LowerToLinalg(ModulePass):
 
     conv_layout: str = "nchw"
     conv_windows: bool = False
+    conv_even_depthwise: bool = False
 
     def __post_init__(self):
         if self.conv_layout not in CONV_LAYOUTS:
@@ -112,7 +114,7 @@ class LowerToLinalg(ModulePass):
 
     def apply(self, module: ir.Module) -> None:
         _check_static(module)
-        apply_patterns(module, patterns(self.conv_layout, self.conv_windows))
+        apply_patterns(module, patterns(self.conv_layout, self.conv_windows, self.conv_even_depthwise))
         left = []
 
         def visit(op):

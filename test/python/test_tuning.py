@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from onnx import TensorProto, helper, numpy_helper
@@ -30,7 +32,7 @@ def test_default_strategy_follows_the_model_class():
     assert wide.default_strategy({"gimlet.conv": 3, "gimlet.conv[grouped]": 1}) == "data-tiling-inner-pads"
     assert narrow.default_strategy({"gimlet.conv": 3, "gimlet.conv[grouped]": 1}) == "conv-data-tiling"
     assert wide.lowering_options() == "conv-layout=nhwc"
-    assert narrow.lowering_options() == "conv-layout=nhwc conv-windows=true"
+    assert narrow.lowering_options() == "conv-layout=nhwc conv-windows=true conv-even-depthwise=true"
     assert "--iree-global-opt-use-im2col-for-convs" in wide.strategies()["conv"]
     assert get_target("vulkan").strategies() == {"default": []}
 
@@ -160,6 +162,54 @@ def test_dense_convolutions_use_convolution_data_tiling(avx512, tmp_path, monkey
     assert lowered.count("linalg.conv_2d_nhwc_hwcf") == (3 if avx512 else 0)
     assert lowered.count("linalg.matmul") == (0 if avx512 else 3)
     for name, expected in zip(["y", "strided", "dilated"], evaluator_outputs(model, feeds)):
+        assert_close(outputs[name], expected, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("avx512", [True, False])
+def test_depthwise_convolutions_of_odd_width_compute_one_column_more_without_avx512(avx512, tmp_path, monkeypatch):
+    """Without AVX-512, a depthwise convolution of odd output width is computed one column wider,
+    over extra zero padding where that column needs it, and the column dropped (IREE's AVX2 code
+    for 7-wide ones is scalar: contraction.LowerConv). Both lowerings compute what the ONNX
+    reference does: padded, strided with MobileNetV2's asymmetric padding, strided unpadded, and
+    dilated."""
+    monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: avx512)
+    monkeypatch.setattr(CpuTarget, "SMALL_FLOPS", 0)
+    rng = np.random.default_rng(5)
+    weight = rng.standard_normal((16, 1, 3, 3)).astype(np.float32)
+    bias = rng.standard_normal(16).astype(np.float32)
+    depthwise = {"group": 16}
+    graph = helper.make_graph(
+        [
+            helper.make_node("Conv", ["x", "w", "b"], ["padded"], pads=[1, 1, 1, 1], **depthwise),
+            helper.make_node("Conv", ["wide", "w"], ["strided"], pads=[0, 0, 1, 1], strides=[2, 2], **depthwise),
+            helper.make_node("Conv", ["odd", "w"], ["unpadded"], strides=[2, 2], **depthwise),
+            helper.make_node("Conv", ["x", "w"], ["dilated"], pads=[2, 2, 2, 2], dilations=[2, 2], **depthwise),
+        ],
+        "depthwise_odd",
+        [
+            helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 16, 7, 7]),
+            helper.make_tensor_value_info("wide", TensorProto.FLOAT, [1, 16, 14, 14]),
+            helper.make_tensor_value_info("odd", TensorProto.FLOAT, [1, 16, 11, 11]),
+        ],
+        [
+            helper.make_tensor_value_info("padded", TensorProto.FLOAT, [1, 16, 7, 7]),
+            helper.make_tensor_value_info("strided", TensorProto.FLOAT, [1, 16, 7, 7]),
+            helper.make_tensor_value_info("unpadded", TensorProto.FLOAT, [1, 16, 5, 5]),
+            helper.make_tensor_value_info("dilated", TensorProto.FLOAT, [1, 16, 7, 7]),
+        ],
+        [numpy_helper.from_array(weight, "w"), numpy_helper.from_array(bias, "b")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    feeds = {
+        name: rng.standard_normal((1, 16, size, size)).astype(np.float32)
+        for name, size in [("x", 7), ("wide", 14), ("odd", 11)]
+    }
+    temps = tmp_path / "temps"
+    _, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path, save_temps=temps)
+    lowered = (temps / "05-gimlet-lower-to-linalg-p0.mlir").read_text()
+    widened = re.findall(r"linalg\.depthwise_conv_2d_nhwc_hwc .* outs\(%\S+ : tensor<1x(\d+)x(\d+)x16xf32>\)", lowered)
+    assert sorted(widened) == sorted([("7", "7"), ("7", "7"), ("5", "5"), ("7", "7")] if avx512 else [("7", "8"), ("7", "8"), ("5", "6"), ("7", "8")])
+    for name, expected in zip(["padded", "strided", "unpadded", "dilated"], evaluator_outputs(model, feeds)):
         assert_close(outputs[name], expected, rtol=1e-4, atol=1e-4)
 
 
