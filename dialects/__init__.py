@@ -5,6 +5,8 @@ form, with typed Python views (`view(operation)`) that build, verify and
 report the work of each. This package imports nothing else of gimlet's.
 """
 
+from iree.compiler._mlir_libs import _mlir
+
 from .base import DIALECT, OP_CLASSES, VerificationError, Work, location_name, view
 from .contraction import Attention, Conv, Matmul
 from .data_movement import Broadcast, Concat, Gather, Pad, Reshape, Slice, Transpose
@@ -12,6 +14,8 @@ from .elementwise import FUNCTIONS, Elementwise
 from .normalization import BatchNorm, LayerNorm
 from .reduction import Pool, Reduce, Softmax
 from .structure import Constant, Foreign, Transfer, Yield
+
+_mlir.globals.append_dialect_search_prefix(f"{__name__}.namespaces")
 
 
 def is_gimlet(operation) -> bool:

@@ -188,8 +188,7 @@ def _make_function(module: ir.Module, symbol: str, partition: _Partition, inputs
 
 
 def _clone(producer: ir.Operation, value: ir.Value, body: ir.Block) -> ir.Value:
-    first = block_ops(body)[0]
-    clone = producer.clone(ip=ir.InsertionPoint(first)).operation
+    clone = producer.clone(ip=ir.InsertionPoint.at_block_begin(body)).operation
     return clone.results[value.result_number]
 
 

@@ -1,0 +1,1 @@
+"""No Python op classes for the `torch_c` dialect: found once instead of searched for every op (see __init__)."""
