@@ -145,6 +145,8 @@ class LowerConv(RewritePattern):
     IREE 3.13 vectorises the width in pairs and a 7-wide one fell to scalar
     code (1×7×7×960, 3×3, one thread: 0.319 ms; 8 wide, 0.033; 5, 13 and 15
     wide 0.235, 0.085 and 0.787 against 0.023, 0.050 and 0.066 one wider).
+    Some odd widths were fast already, and widening costs them a little (3, 9
+    and 11 wide: 0.012, 0.034 and 0.045 against 0.016, 0.042 and 0.045).
     """
 
     #: Groups up to which a grouped channels-last convolution is one convolution per group.
