@@ -164,16 +164,15 @@ def _bit_shift(node, element_type, graph, names) -> list[onnx.NodeProto] | None:
     right = any(a.name == "direction" and a.s == b"RIGHT" for a in node.attribute)
     x, amount = node.input
     zero = names.constant(graph, np.array(0, dtype=dtype))
-    below, in_range, safe, shifted = (names.fresh(s) for s in ("shift_below_width", "shift_in_range", "shift_safe", "shifted"))
+    below, safe, shifted = (names.fresh(s) for s in ("shift_below_width", "shift_safe", "shifted"))
     nodes = [helper.make_node("Less", [amount, names.constant(graph, np.array(dtype.itemsize * 8, dtype=dtype))], [below])]
+    in_range = below
     if signed:
-        not_negative = names.fresh("shift_not_negative")
+        not_negative, in_range = names.fresh("shift_not_negative"), names.fresh("shift_in_range")
         nodes += [
             helper.make_node("GreaterOrEqual", [amount, zero], [not_negative]),
             helper.make_node("And", [below, not_negative], [in_range]),
         ]
-    else:
-        in_range = below
     nodes += [
         helper.make_node("Where", [in_range, amount, zero], [safe]),
         helper.make_node("BitShift", [x, safe], [shifted], direction="RIGHT" if right else "LEFT"),
