@@ -55,15 +55,15 @@ class ModulePass:
             given.setdefault(key, []).append(value)
         options = {}
         for key, values in given.items():
-            kind = str(fields[key].type)
+            kind, name = str(fields[key].type), key.replace("_", "-")
             if kind.startswith("list"):
                 options[key] = values
             elif kind.startswith("float"):
-                options[key] = _number(cls.NAME, key, values[-1], float)
+                options[key] = _number(cls.NAME, name, values[-1], float)
             elif kind.startswith("int"):
-                options[key] = _number(cls.NAME, key, values[-1], int)
+                options[key] = _number(cls.NAME, name, values[-1], int)
             elif kind.startswith("bool"):
-                options[key] = values[-1].lower() in ("1", "true", "yes", "on")
+                options[key] = _flag(cls.NAME, name, values[-1])
             else:
                 options[key] = values[-1]
         return cls(**options)
@@ -78,6 +78,17 @@ def _number(pass_name: str, key: str, text: str, kind: type):
         return kind(text)
     except ValueError:
         raise PassOptionError(f"--{pass_name}: option {key}={text} is not a {kind.__name__}") from None
+
+
+def _flag(pass_name: str, key: str, text: str) -> bool:
+    """A boolean option: anything but these words was read as false, so a misspelt `=ture` turned
+    an option off without a word."""
+    value = text.lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise PassOptionError(f"--{pass_name}: option {key}={text} is not a boolean (true or false)")
 
 
 def register_pass(cls: type[ModulePass]) -> type[ModulePass]:

@@ -63,6 +63,14 @@ def test_unknown_conv_layout_is_one_line_naming_the_choices():
     assert "conv-layout 'nchwc' is not one of nchw, nhwc" in result.stderr
 
 
+def test_boolean_option_that_is_not_one_is_refused():
+    """A misspelt value used to read as false and turn the option off silently."""
+    result = gimlet_opt("--gimlet-lower-to-linalg=conv-layout=nhwc conv-even-depthwise=ture", "-", stdin=TORCH_RELU)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "option conv-even-depthwise=ture is not a boolean (true or false)" in result.stderr
+    assert gimlet_opt("--gimlet-lower-to-linalg=conv-layout=nhwc conv-even-depthwise=off", "-", stdin=TORCH_RELU).returncode == 0
+
+
 def test_missing_input_file(tmp_path):
     result = gimlet_opt("--gimlet-verify", str(tmp_path / "absent.mlir"))
     assert result.returncode == 1 and "No such file" in result.stderr
