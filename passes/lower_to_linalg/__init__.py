@@ -15,12 +15,14 @@ from .foreign import inline_foreign_ops
 CONV_LAYOUTS = ("nchw", "nhwc")
 
 
-def patterns(conv_layout: str = "nchw", conv_windows: bool = False, conv_even_depthwise: bool = False) -> list:
+def patterns(
+    conv_layout: str = "nchw", conv_windows: bool = False, conv_even_depthwise: bool = False, conv_winograd: bool = False
+) -> list:
     channels_last = conv_layout == "nhwc"
     return [
         # First, so that they see the transposes the convolutions leave before those are lowered.
         *(layout.PATTERNS if channels_last else []),
-        *contraction.patterns(channels_last, conv_windows, conv_even_depthwise),
+        *contraction.patterns(channels_last, conv_windows, conv_even_depthwise, conv_winograd),
         *normalization.PATTERNS,
         *reduction.patterns(channels_last=channels_last),
         *elementwise.PATTERNS,
@@ -97,7 +99,8 @@ class LowerToLinalg(ModulePass):
     torch-mlir's backend pipeline. The result compiles with iree-compile.
     `conv-layout=nhwc` lowers 2-d convolutions channels-last, and with it
     `conv-windows=true` dense ones as matmuls over their windows and
-    `conv-even-depthwise=true` depthwise ones of odd width one column wider
+    `conv-even-depthwise=true` depthwise ones of odd width one column wider,
+    `conv-winograd=true` dense 3×3 ones by Winograd's F(4×4, 3×3)
     (the target chooses: `Target.lowering_options`).
     """
 
@@ -107,6 +110,7 @@ class LowerToLinalg(ModulePass):
     conv_layout: str = "nchw"
     conv_windows: bool = False
     conv_even_depthwise: bool = False
+    conv_winograd: bool = False
 
     def __post_init__(self):
         if self.conv_layout not in CONV_LAYOUTS:
@@ -114,7 +118,9 @@ class LowerToLinalg(ModulePass):
 
     def apply(self, module: ir.Module) -> None:
         _check_static(module)
-        apply_patterns(module, patterns(self.conv_layout, self.conv_windows, self.conv_even_depthwise))
+        apply_patterns(
+            module, patterns(self.conv_layout, self.conv_windows, self.conv_even_depthwise, self.conv_winograd)
+        )
         left = []
 
         def visit(op):

@@ -124,6 +124,20 @@ def map_elements(
     return generic(inputs, init, maps, [PARALLEL] * len(shape), lambda *args: body(*args[: len(inputs)]))
 
 
+def matmul_maps(batched: bool) -> list[ir.AffineMap]:
+    """The default maps of linalg.matmul / batch_matmul, spelled out.
+
+    The Python builders leave `indexing_maps` unset, which the text parser
+    fills in but bytecode does not; iree-compile then crashes in
+    MatmulTransposeAOp::isDefaultIndexingMaps (IREE 3.13).
+    """
+    count = 4 if batched else 3
+    loops = dims(count)
+    batch = loops[:1] if batched else []
+    m, n, k = loops[-3:]
+    return [affine_map(count, exprs) for exprs in ([*batch, m, k], [*batch, k, n], [*batch, m, n])]
+
+
 def reshape(value: ir.Value, shape: Sequence[int]) -> ir.Value:
     """Reshape a static tensor by collapsing it to 1-d and expanding it again (IREE folds the pair)."""
     source = value.type

@@ -33,26 +33,15 @@ from .builders import (
     filled,
     generic,
     is_16bit_float,
+    matmul_maps,
     reshape,
 )
+from .winograd import KERNEL, OUTPUT_TILE, winograd_conv
+from .winograd import tiles as winograd_tiles
 
 
 def _zero_init(shape, element_type) -> ir.Value:
     return filled(shape, element_type, 0)
-
-
-def _maps(batched: bool) -> list[ir.AffineMap]:
-    """The default maps of linalg.matmul / batch_matmul, spelled out.
-
-    The Python builders leave `indexing_maps` unset, which the text parser
-    fills in but bytecode does not; iree-compile then crashes in
-    MatmulTransposeAOp::isDefaultIndexingMaps (IREE 3.13).
-    """
-    count = 4 if batched else 3
-    loops = dims(count)
-    batch = loops[:1] if batched else []
-    m, n, k = loops[-3:]
-    return [affine_map(count, exprs) for exprs in ([*batch, m, k], [*batch, k, n], [*batch, m, n])]
 
 
 class LowerMatmul(RewritePattern):
@@ -87,14 +76,14 @@ class LowerMatmul(RewritePattern):
             # [..., M, K] · [K, N]: fold every batch dimension into M.
             rows = math.prod(lhs_shape[:-1])
             product = linalg.matmul(
-                reshape(lhs, [rows, k]), rhs, outs=[_zero_init([rows, n], element)], indexing_maps=_maps(False)
+                reshape(lhs, [rows, k]), rhs, outs=[_zero_init([rows, n], element)], indexing_maps=matmul_maps(False)
             )
             return reshape(product, result_shape)
         batch = broadcast_shapes(lhs_shape[:-2], rhs_shape[:-2])
         count = math.prod(batch)
         lhs = self._batched(lhs, batch, [m, k], count)
         rhs = self._batched(rhs, batch, [k, n], count)
-        product = linalg.batch_matmul(lhs, rhs, outs=[_zero_init([count, m, n], element)], indexing_maps=_maps(True))
+        product = linalg.batch_matmul(lhs, rhs, outs=[_zero_init([count, m, n], element)], indexing_maps=matmul_maps(True))
         return reshape(product, result_shape)
 
     @staticmethod
@@ -139,7 +128,12 @@ class LowerConv(RewritePattern):
     With `windows`, a dense channels-last convolution with a kernel larger than
     1×1 over at least WINDOW_MIN_CHANNELS input channels is one matmul over
     copies of its shifted windows (for CPUs IREE has no convolution kernel for:
-    CpuTarget.lowering_options). With `even_depthwise`, a channels-last
+    CpuTarget.lowering_options); with `winograd`, one that is 3×3 of stride 1
+    over at least WINOGRAD_MIN_OUTPUTS output pixels is computed by Winograd's
+    F(4×4, 3×3) over whole output tiles (winograd.py) and sliced. At 7×7 its
+    four tiles make a product bound by reading filters 4× the weights' size
+    (38 MB for ResNet-18's 512-channel ones), which took about as long as the
+    window matmuls (3 ms each, one thread). With `even_depthwise`, a channels-last
     depthwise convolution of odd output width computes one more column, over
     one more column of zero padding where it needs one, and drops it: on AVX2,
     IREE 3.13 vectorises the width in pairs and a 7-wide one fell to scalar
@@ -154,13 +148,17 @@ class LowerConv(RewritePattern):
     #: Input channels from which `windows` applies: a stem's few channels make short copies and a
     #: thin matmul, and IREE's direct convolution handles those well (above).
     WINDOW_MIN_CHANNELS = 8
+    #: Output pixels from which `winograd` applies (ResNet-18 at 2 threads: 23-28 ms with its
+    #: 14×14 layers included, 23-34 without; five alternating rounds).
+    WINOGRAD_MIN_OUTPUTS = 14 * 14
 
     ROOTS = (Conv.operation_name(),)
 
-    def __init__(self, channels_last: bool = False, windows: bool = False, even_depthwise: bool = False):
+    def __init__(self, channels_last: bool = False, windows: bool = False, even_depthwise: bool = False, winograd: bool = False):
         self.channels_last = channels_last
         self.windows = windows
         self.even_depthwise = even_depthwise
+        self.winograd = winograd
 
     def rewrite(self, operation):
         op = Conv(operation)
@@ -169,16 +167,16 @@ class LowerConv(RewritePattern):
         layout = self._channels_last_kind(op)
         if layout is not None:
             batch, channels, out_h, out_w = op.result_type.shape
-            widen = self.even_depthwise and layout == "depthwise" and out_w % 2 == 1
-            result = ir.RankedTensorType.get([batch, channels, out_h, out_w + int(widen)], op.result_type.element_type)
-            pad_end = [padding[n], padding[n + 1] + (self._columns_short(op, padding, out_w + 1) if widen else 0)]
+            height, width = self._computed_size(layout, out_h, out_w)
+            result = ir.RankedTensorType.get([batch, channels, height, width], op.result_type.element_type)
+            pad_end = [padding[n] + self._short(op, padding, 0, height), padding[n + 1] + self._short(op, padding, 1, width)]
             # Pad after the transpose, so that it meets the previous layer's transpose back and
             # both cancel (layout.py); a pad between them kept both (MobileNetV2: 16.5 vs 3.1 ms).
             input = Transpose.build(op.input, [0, 2, 3, 1]).result
             if any(padding[:n]) or any(pad_end):
                 input = Pad.build(input, [0, *padding[:n], 0], [0, *pad_end, 0], "constant", 0.0).result
             output = self._channels_last(input, op.filter, result, op.strides, op.dilations, layout)
-            if widen:
+            if (height, width) != (out_h, out_w):
                 output = Slice.build(output, [0] * 4, [batch, out_h, out_w, channels], [1] * 4).result
             if op.bias is not None:
                 output = Elementwise.build("add", [output, op.bias]).result  # channels innermost: [C] broadcasts
@@ -219,12 +217,32 @@ class LowerConv(RewritePattern):
             grouped = self._generic_grouped(grouped_input, grouped_filter, grouped_init, strides, dilations)
         return reshape(grouped, result.shape)
 
+    def _computed_size(self, layout: str, out_h: int, out_w: int) -> tuple[int, int]:
+        """The output rows and columns the channels-last form computes: whole Winograd tiles, or
+        one more column for an odd-width depthwise convolution under `even_depthwise`."""
+        if layout == "winograd":
+            return OUTPUT_TILE * winograd_tiles(out_h), OUTPUT_TILE * winograd_tiles(out_w)
+        widen = self.even_depthwise and layout == "depthwise" and out_w % 2 == 1
+        return out_h, out_w + int(widen)
+
+    def _winograd_fits(self, op: Conv, kernel: list[int]) -> bool:
+        """A 3×3 f32 convolution of stride and dilation 1 with at least WINOGRAD_MIN_OUTPUTS
+        output pixels."""
+        _, _, out_h, out_w = op.result_type.shape
+        return (
+            kernel == [KERNEL, KERNEL]
+            and op.strides == [1, 1]
+            and op.dilations == [1, 1]
+            and op.result_type.element_type == ir.F32Type.get()
+            and out_h * out_w >= self.WINOGRAD_MIN_OUTPUTS
+        )
+
     @staticmethod
-    def _columns_short(op: Conv, padding: list[int], out_w: int) -> int:
-        """Zero columns the padded input lacks on the right for `out_w` output columns."""
-        _, _, kw = op.filter.type.shape[1:]
-        needed = (out_w - 1) * op.strides[1] + (kw - 1) * op.dilations[1] + 1
-        return max(0, needed - (op.input.type.shape[3] + padding[1] + padding[3]))
+    def _short(op: Conv, padding: list[int], axis: int, outputs: int) -> int:
+        """Zero rows (axis 0) or columns (axis 1) the padded input lacks at the end for `outputs`."""
+        kernel = op.filter.type.shape[2 + axis]
+        needed = (outputs - 1) * op.strides[axis] + (kernel - 1) * op.dilations[axis] + 1
+        return max(0, needed - (op.input.type.shape[2 + axis] + padding[axis] + padding[axis + 2]))
 
     def _channels_last_kind(self, op: Conv) -> str | None:
         """How this convolution runs channels-last: "dense", "windows" (a matmul over its windows),
@@ -235,6 +253,8 @@ class LowerConv(RewritePattern):
         if op.groups == 1:
             channels, *kernel = op.filter.type.shape[1:]
             wide = channels >= self.WINDOW_MIN_CHANNELS and kernel != [1, 1]
+            if self.winograd and wide and self._winograd_fits(op, kernel):
+                return "winograd"
             return "windows" if self.windows and wide else "dense"
         if op.groups == op.filter.type.shape[0] == op.input.type.shape[1]:
             return "depthwise"
@@ -255,6 +275,8 @@ class LowerConv(RewritePattern):
             return _pointwise_matmul(nhwc, filter, nhwc_shape, strides)
         if layout == "windows":
             return _window_matmul(nhwc, filter, nhwc_shape, strides, dilations)
+        if layout == "winograd":
+            return winograd_conv(nhwc, filter)
         init = _zero_init(nhwc_shape, result.element_type)
         if layout == "depthwise":
             kh, kw = filter.type.shape[2:]
@@ -382,7 +404,7 @@ def _patch_matmul(nhwc, filter, result_shape, strides, dilations) -> ir.Value:
         reshape(patches, [groups, columns, depth]),
         reshape(weights, [groups, depth, group_features]),
         outs=[_zero_init([groups, columns, group_features], element)],
-        indexing_maps=_maps(True),
+        indexing_maps=matmul_maps(True),
     )
     return reshape(Transpose.build(product, [1, 0, 2]).result, result_shape)
 
@@ -418,5 +440,7 @@ class DecomposeAttention(RewritePattern):
         return [Matmul.build(probabilities, v).result]
 
 
-def patterns(channels_last: bool = False, windows: bool = False, even_depthwise: bool = False) -> list[RewritePattern]:
-    return [LowerMatmul(), LowerConv(channels_last, windows, even_depthwise), DecomposeAttention()]
+def patterns(
+    channels_last: bool = False, windows: bool = False, even_depthwise: bool = False, winograd: bool = False
+) -> list[RewritePattern]:
+    return [LowerMatmul(), LowerConv(channels_last, windows, even_depthwise, winograd), DecomposeAttention()]

@@ -32,7 +32,7 @@ def test_default_strategy_follows_the_model_class():
     assert wide.default_strategy({"gimlet.conv": 3, "gimlet.conv[grouped]": 1}) == "data-tiling-inner-pads"
     assert narrow.default_strategy({"gimlet.conv": 3, "gimlet.conv[grouped]": 1}) == "conv-data-tiling"
     assert wide.lowering_options() == "conv-layout=nhwc"
-    assert narrow.lowering_options() == "conv-layout=nhwc conv-windows=true conv-even-depthwise=true"
+    assert narrow.lowering_options() == "conv-layout=nhwc conv-windows=true conv-even-depthwise=true conv-winograd=true"
     assert "--iree-global-opt-use-im2col-for-convs" in wide.strategies()["conv"]
     assert get_target("vulkan").strategies() == {"default": []}
 
@@ -210,6 +210,53 @@ def test_depthwise_convolutions_of_odd_width_compute_one_column_more_without_avx
     widened = re.findall(r"linalg\.depthwise_conv_2d_nhwc_hwc .* outs\(%\S+ : tensor<1x(\d+)x(\d+)x16xf32>\)", lowered)
     assert sorted(widened) == sorted([("7", "7"), ("7", "7"), ("5", "5"), ("7", "7")] if avx512 else [("7", "8"), ("7", "8"), ("5", "6"), ("7", "8")])
     for name, expected in zip(["padded", "strided", "unpadded", "dilated"], evaluator_outputs(model, feeds)):
+        assert_close(outputs[name], expected, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("avx512", [False, True], ids=["avx2", "avx512"])
+def test_three_by_three_convolutions_use_winograd_without_avx512(avx512, tmp_path, monkeypatch):
+    """Without AVX-512, dense 3×3 convolutions of stride 1 over at least 14×14 outputs are computed
+    by Winograd's F(4×4, 3×3) (winograd.py): padded with bias, unpadded, of sizes that are not
+    whole 4×4 tiles, on a batch of two. Smaller, strided and dilated ones stay matmuls over their
+    windows. Every one computes what the ONNX reference does."""
+    monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: avx512)
+    monkeypatch.setattr(CpuTarget, "SMALL_FLOPS", 0)
+    rng = np.random.default_rng(11)
+    weight = (rng.standard_normal((24, 16, 3, 3)) / 12).astype(np.float32)
+    bias = rng.standard_normal(24).astype(np.float32)
+    graph = helper.make_graph(
+        [
+            helper.make_node("Conv", ["x", "w", "b"], ["padded"], pads=[1, 1, 1, 1]),
+            helper.make_node("Conv", ["odd", "w"], ["unpadded"]),
+            helper.make_node("Conv", ["odd", "w"], ["small"], pads=[0, 0, 0, 0], strides=[2, 2]),
+            helper.make_node("Conv", ["x", "w"], ["dilated"], pads=[2, 2, 2, 2], dilations=[2, 2]),
+        ],
+        "winograd",
+        [
+            helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 16, 15, 17]),
+            helper.make_tensor_value_info("odd", TensorProto.FLOAT, [1, 16, 19, 21]),
+        ],
+        [
+            helper.make_tensor_value_info("padded", TensorProto.FLOAT, [2, 24, 15, 17]),
+            helper.make_tensor_value_info("unpadded", TensorProto.FLOAT, [1, 24, 17, 19]),
+            helper.make_tensor_value_info("small", TensorProto.FLOAT, [1, 24, 9, 10]),
+            helper.make_tensor_value_info("dilated", TensorProto.FLOAT, [2, 24, 15, 17]),
+        ],
+        [numpy_helper.from_array(weight, "w"), numpy_helper.from_array(bias, "b")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    feeds = {
+        "x": rng.standard_normal((2, 16, 15, 17)).astype(np.float32),
+        "odd": rng.standard_normal((1, 16, 19, 21)).astype(np.float32),
+    }
+    temps = tmp_path / "temps"
+    _, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path, save_temps=temps)
+    lowered = (temps / "05-gimlet-lower-to-linalg-p0.mlir").read_text()
+    # The product of the transformed tiles [6, 6, tiles, C] and filters [6, 6, C, F].
+    products = re.findall(r"ins\(%\S+, %\S+ : tensor<6x6x(\d+)x16xf32>, tensor<6x6x16x24xf32>\)", lowered)
+    # Tiles: 2 images of 4×5 for the padded one (15×17 outputs), 5×5 for the unpadded (17×19).
+    assert sorted(products) == ([] if avx512 else ["25", "40"])
+    for name, expected in zip(["padded", "unpadded", "small", "dilated"], evaluator_outputs(model, feeds)):
         assert_close(outputs[name], expected, rtol=1e-4, atol=1e-4)
 
 
