@@ -133,7 +133,9 @@ class LowerConv(RewritePattern):
     F(4×4, 3×3) over whole output tiles (winograd.py) and sliced. At 7×7 its
     four tiles make a product bound by reading filters 4× the weights' size
     (38 MB for ResNet-18's 512-channel ones), which took about as long as the
-    window matmuls (3 ms each, one thread). With `even_depthwise`, a channels-last
+    window matmuls (3 ms each, one thread); F(2×2, 3×3) there, with filters
+    16/9 the weights' size, took 3.9 ms against 4.1 (one thread) and the
+    model was no faster at 2 threads. With `even_depthwise`, a channels-last
     depthwise convolution of odd output width computes one more column, over
     one more column of zero padding where it needs one, and drops it: on AVX2,
     IREE 3.13 vectorises the width in pairs and a 7-wide one fell to scalar

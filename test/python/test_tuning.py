@@ -133,8 +133,9 @@ def test_random_inputs_match_the_signature(signature):
 @pytest.mark.parametrize("avx512", [True, False])
 def test_dense_convolutions_use_convolution_data_tiling(avx512, tmp_path, monkeypatch):
     """Without grouped convolutions the default is IREE's convolution data tiling; on a CPU without
-    AVX-512 the convolution is lowered as a matmul over its windows first. Both compute the same as
-    the ONNX reference (a strided, padded and a dilated convolution)."""
+    AVX-512 the strided and the dilated convolution are lowered as matmuls over their windows
+    first, and the padded one of stride 1 by Winograd's F(4×4, 3×3). Both compute the same as the
+    ONNX reference."""
     monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: avx512)
     rng = np.random.default_rng(0)
     weight = rng.standard_normal((32, 16, 3, 3)).astype(np.float32)  # 5.3 MFLOP: above CpuTarget.SMALL_FLOPS
@@ -160,7 +161,9 @@ def test_dense_convolutions_use_convolution_data_tiling(avx512, tmp_path, monkey
     assert bundle.manifest["partitions"][0]["modules"]["cpu"]["strategy"] == "conv-data-tiling"
     lowered = (temps / "05-gimlet-lower-to-linalg-p0.mlir").read_text()
     assert lowered.count("linalg.conv_2d_nhwc_hwcf") == (3 if avx512 else 0)
-    assert lowered.count("linalg.matmul") == (0 if avx512 else 3)
+    assert lowered.count("linalg.matmul") == (0 if avx512 else 2)
+    winograd = re.findall(r"ins\(%\S+, %\S+ : tensor<6x6x(\d+)x16xf32>, tensor<6x6x16x32xf32>\)", lowered)
+    assert winograd == ([] if avx512 else ["36"])  # 6×6 tiles of 4×4 outputs
     for name, expected in zip(["y", "strided", "dilated"], evaluator_outputs(model, feeds)):
         assert_close(outputs[name], expected, rtol=1e-4, atol=1e-4)
 
@@ -217,7 +220,7 @@ def test_depthwise_convolutions_of_odd_width_compute_one_column_more_without_avx
 def test_three_by_three_convolutions_use_winograd_without_avx512(avx512, tmp_path, monkeypatch):
     """Without AVX-512, dense 3×3 convolutions of stride 1 over at least 14×14 outputs are computed
     by Winograd's F(4×4, 3×3) (winograd.py): padded with bias, unpadded, of sizes that are not
-    whole 4×4 tiles, on a batch of two. Smaller, strided and dilated ones stay matmuls over their
+    whole tiles, on a batch of two. Smaller, strided and dilated ones stay matmuls over their
     windows. Every one computes what the ONNX reference does."""
     monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: avx512)
     monkeypatch.setattr(CpuTarget, "SMALL_FLOPS", 0)
@@ -228,19 +231,22 @@ def test_three_by_three_convolutions_use_winograd_without_avx512(avx512, tmp_pat
         [
             helper.make_node("Conv", ["x", "w", "b"], ["padded"], pads=[1, 1, 1, 1]),
             helper.make_node("Conv", ["odd", "w"], ["unpadded"]),
-            helper.make_node("Conv", ["odd", "w"], ["small"], pads=[0, 0, 0, 0], strides=[2, 2]),
+            helper.make_node("Conv", ["odd", "w"], ["strided"], pads=[0, 0, 0, 0], strides=[2, 2]),
             helper.make_node("Conv", ["x", "w"], ["dilated"], pads=[2, 2, 2, 2], dilations=[2, 2]),
+            helper.make_node("Conv", ["mid", "w"], ["small"]),
         ],
         "winograd",
         [
             helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 16, 15, 17]),
             helper.make_tensor_value_info("odd", TensorProto.FLOAT, [1, 16, 19, 21]),
+            helper.make_tensor_value_info("mid", TensorProto.FLOAT, [1, 16, 9, 10]),
         ],
         [
             helper.make_tensor_value_info("padded", TensorProto.FLOAT, [2, 24, 15, 17]),
             helper.make_tensor_value_info("unpadded", TensorProto.FLOAT, [1, 24, 17, 19]),
-            helper.make_tensor_value_info("small", TensorProto.FLOAT, [1, 24, 9, 10]),
+            helper.make_tensor_value_info("strided", TensorProto.FLOAT, [1, 24, 9, 10]),
             helper.make_tensor_value_info("dilated", TensorProto.FLOAT, [2, 24, 15, 17]),
+            helper.make_tensor_value_info("small", TensorProto.FLOAT, [1, 24, 7, 8]),
         ],
         [numpy_helper.from_array(weight, "w"), numpy_helper.from_array(bias, "b")],
     )
@@ -248,15 +254,18 @@ def test_three_by_three_convolutions_use_winograd_without_avx512(avx512, tmp_pat
     feeds = {
         "x": rng.standard_normal((2, 16, 15, 17)).astype(np.float32),
         "odd": rng.standard_normal((1, 16, 19, 21)).astype(np.float32),
+        "mid": rng.standard_normal((1, 16, 9, 10)).astype(np.float32),
     }
     temps = tmp_path / "temps"
     _, _, _, outputs = compile_bundle_and_run(model, feeds, tmp_path=tmp_path, save_temps=temps)
     lowered = (temps / "05-gimlet-lower-to-linalg-p0.mlir").read_text()
     # The product of the transformed tiles [6, 6, tiles, C] and filters [6, 6, C, F].
     products = re.findall(r"ins\(%\S+, %\S+ : tensor<6x6x(\d+)x16xf32>, tensor<6x6x16x24xf32>\)", lowered)
-    # Tiles: 2 images of 4×5 for the padded one (15×17 outputs), 5×5 for the unpadded (17×19).
+    # Tiles: 2 images of 4×5 for the padded one (15×17 outputs), 5×5 for the unpadded (17×19);
+    # none for the 7×8 outputs of "small".
     assert sorted(products) == ([] if avx512 else ["25", "40"])
-    for name, expected in zip(["padded", "unpadded", "small", "dilated"], evaluator_outputs(model, feeds)):
+    names = ["padded", "unpadded", "strided", "dilated", "small"]
+    for name, expected in zip(names, evaluator_outputs(model, feeds)):
         assert_close(outputs[name], expected, rtol=1e-4, atol=1e-4)
 
 
