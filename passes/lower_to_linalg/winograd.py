@@ -3,29 +3,29 @@
 Each 6×6 tile of the input, overlapping its neighbours by two rows and
 columns, gives a 4×4 tile of the output: V = Bᵀ·d·B transforms the input tile,
 U = G·g·Gᵀ the 3×3 filter, and the output tile is Aᵀ·(U ⊙ V)·A, where the
-products over the input channels at each of the 36 positions make one
-batch_matmul [36, tiles, C] · [36, C, F]. That is 4× fewer multiplications
-than the convolution (36 against 16·9 per tile, channel and filter), and the
-matmul is IREE's best-tuned kernel. Coefficients are Lavin and Gray's (2016)
-for points 0, ±1, ±2 and ∞; their rounding error was 3·10⁻⁵ on outputs of
-order 5 (64 channels, f32) against 10⁻⁶ for the direct sum.
+products over the input channels at each of the 36 positions make one batched
+matrix product [6, 6, tiles, C] · [6, 6, C, F]. That is 4× fewer
+multiplications than the convolution (36 against 16·9 per tile, channel and
+filter). Coefficients are Lavin and Gray's (2016) for points 0, ±1, ±2 and
+∞; their rounding error was 3·10⁻⁵ on outputs of order 5 (64 channels, f32)
+against 10⁻⁶ for the direct sum.
 
 Every step is a dispatch IREE vectorises along the channels:
 - the input transform, rows then columns, as elementwise sums over six
   stride-4 slices (a slice fuses into its dispatch: a copy of the tiles
   first, or reading them in a reduction, took 0.24 and 1.3 ms for a
   56×56×64 input, the two elementwise passes 0.11 each);
-- the filter transform, which IREE evaluates at compile time for constant
-  weights;
-- the output transform as a small matmul by Aᵀ and a reduction writing the
-  NHWC result.
+- the filter transform, which IREE evaluates once, when the module loads, for
+  constant weights (CpuTarget.compile_flags lets it hoist expressions that
+  grow);
+- the output transform as two reductions, the second writing the NHWC result.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from iree.compiler import ir
-from iree.compiler.dialects import arith, linalg
+from iree.compiler.dialects import arith
 
 from ...dialects import Constant, Slice
 from .builders import PARALLEL, REDUCTION, affine_map, dims, filled, generic, reshape
@@ -89,7 +89,7 @@ def winograd_conv(nhwc: ir.Value, filter: ir.Value) -> ir.Value:
     transformed = reshape(_input_transform(nhwc, rows, columns), [INPUT_TILE, INPUT_TILE, count, channels])
     # Two batch loops (the tile position's row and column), so that neither IREE nor
     # gimlet-data-tiling-hints data-tiles the product: packed, its [6, 6, tiles, C] operand was
-    # copied whole each call, and ResNet-18's 56×56 ones took 1.9 ms each instead of 0.7.
+    # copied whole each call, and ResNet-18's 56×56 ones took 1.9 ms each instead of 0.9 (one thread).
     i, j, m, f, c = dims(5)
     products = generic(
         [transformed, _filter_transform(filter)],
