@@ -136,9 +136,10 @@ class CpuTarget(Target):
         # Depthwise convolutions of odd width: MobileNetV2's 7-wide ones took 0.45 ms each (3×3 over
         # 960 channels, one thread), 8 wide 0.03 (contraction.LowerConv). With AVX-512 IREE
         # vectorises all 7 columns at once.
-        # Winograd 3×3 convolutions (winograd.py): a 56×56×64 one alone took 1.1 ms against 3.1 as
-        # a window matmul and 2.8 in ONNX Runtime (one thread); ResNet-18 21-26 ms instead of 30-44
-        # (ONNX Runtime 21-25; 2 threads, five alternating rounds).
+        # Winograd 3×3 convolutions (winograd.py): a 56×56×64 one took 1.1 ms alone, 3.3 as a window
+        # matmul in ResNet-18 (2.7 for the matmul, 0.6 for the copies) and 2.8 alone in ONNX Runtime
+        # (one thread); ResNet-18 21-26 ms instead of 30-44 (ONNX Runtime 21-25; 2 threads, five
+        # alternating rounds), 43 instead of 60 on one thread.
         avx2 = " conv-windows=true conv-even-depthwise=true conv-winograd=true"
         return super().lowering_options() + ("" if self.has_avx512() else avx2)
 
@@ -191,6 +192,6 @@ class CpuTarget(Target):
         if not self.has_avx512():
             # Winograd filters (conv-winograd) are 4× their weights: IREE computes them at each call
             # unless it may hoist a constant expression that grows by more than its default 1 MiB,
-            # and ResNet-18's 28×28 ones then took 2.1 ms a call each (one thread).
+            # and ResNet-18's 28×28 ones then took 1.4-1.7 ms a call each (one thread).
             flags.append(f"--iree-opt-const-expr-max-size-increase-threshold={self.HOISTED_GROWTH_LIMIT}")
         return flags
