@@ -138,7 +138,7 @@ class CpuTarget(Target):
         # vectorises all 7 columns at once.
         # Winograd 3×3 convolutions (winograd.py): a 56×56×64 one took 1.1 ms alone, 3.3 as a window
         # matmul in ResNet-18 (2.7 for the matmul, 0.6 for the copies) and 2.8 alone in ONNX Runtime
-        # (one thread); ResNet-18 21-26 ms instead of 30-44 (ONNX Runtime 21-25; 2 threads, five
+        # (one thread); ResNet-18 20.5-27.7 ms instead of 30-44 (ONNX Runtime 20-25; 2 threads,
         # alternating rounds), 43 instead of 60 on one thread.
         avx2 = " conv-windows=true conv-even-depthwise=true conv-winograd=true"
         return super().lowering_options() + ("" if self.has_avx512() else avx2)
@@ -190,8 +190,8 @@ class CpuTarget(Target):
         if "features" in self.options:
             flags.append(f"--iree-llvmcpu-target-cpu-features={self.options['features']}")
         if not self.has_avx512():
-            # Winograd filters (conv-winograd) are 4× their weights: IREE computes them at each call
-            # unless it may hoist a constant expression that grows by more than its default 1 MiB,
-            # and ResNet-18's 28×28 ones then took 1.4-1.7 ms a call each (one thread).
+            # Winograd filters (conv-winograd) are 4× their weights. By default IREE moves a constant
+            # expression into a load-time initializer only if it grows by at most 1 MiB; ResNet-18's
+            # 28×28 filters were transformed at every call, 1.4-1.7 ms each (one thread).
             flags.append(f"--iree-opt-const-expr-max-size-increase-threshold={self.HOISTED_GROWTH_LIMIT}")
         return flags

@@ -133,7 +133,7 @@ class LowerConv(RewritePattern):
     F(4×4, 3×3) over whole output tiles (winograd.py) and sliced. At 7×7 its
     four tiles make a product bound by reading filters 4× the weights' size
     (38 MB for ResNet-18's 512-channel ones), which took about as long as the
-    window matmuls (3 ms each, one thread); F(2×2, 3×3) there, with filters
+    window matmuls (3-4 ms each, one thread); F(2×2, 3×3) there, with filters
     16/9 the weights' size, took 3.9 ms against 4.1 (one thread) and the
     model was no faster at 2 threads. With `even_depthwise`, a channels-last
     depthwise convolution of odd output width computes one more column, over
@@ -248,8 +248,8 @@ class LowerConv(RewritePattern):
 
     def _channels_last_kind(self, op: Conv) -> str | None:
         """How this convolution runs channels-last: "dense", "windows" (a matmul over its windows),
-        "depthwise", "per-group" (a dense convolution per group) or "patches" (a matmul over its
-        patches, for many groups); None where it keeps the model's layout."""
+        "winograd", "depthwise", "per-group" (a dense convolution per group) or "patches" (a matmul
+        over its patches, for many groups); None where it keeps the model's layout."""
         if not self.channels_last or op.spatial_rank != 2:
             return None
         if op.groups == 1:
