@@ -73,15 +73,10 @@ def tiles(size: int) -> int:
     return -(-size // OUTPUT_TILE)
 
 
-def padded_size(size: int) -> int:
-    """Input rows (or columns) that `tiles(size)` tiles read."""
-    return tiles(size) * OUTPUT_TILE + KERNEL - 1
-
-
 def winograd_conv(nhwc: ir.Value, filter: ir.Value) -> ir.Value:
-    """A 3×3, stride-1 convolution of a padded NHWC input [N, H, W, C] of `padded_size` rows and
-    columns, by a filter [F, C, 3, 3]: the NHWC result [N, 4·TH, 4·TW, F], whole tiles, for the
-    caller to slice to the outputs it wants."""
+    """A 3×3, stride-1 convolution of a padded NHWC input [N, 4·TH + 2, 4·TW + 2, C] (whole tiles:
+    the caller pads) by a filter [F, C, 3, 3]: the NHWC result [N, 4·TH, 4·TW, F], for the caller
+    to slice to the outputs it wants."""
     batch, height, width, channels = nhwc.type.shape
     features = filter.type.shape[0]
     rows, columns = (height - KERNEL + 1) // OUTPUT_TILE, (width - KERNEL + 1) // OUTPUT_TILE
@@ -91,14 +86,23 @@ def winograd_conv(nhwc: ir.Value, filter: ir.Value) -> ir.Value:
     # gimlet-data-tiling-hints data-tiles the product: packed, its [6, 6, tiles, C] operand was
     # copied whole each call, and ResNet-18's 56×56 ones took 1.9 ms each instead of 0.9 (one thread).
     i, j, m, f, c = dims(5)
-    products = generic(
+    products = _contract(
         [transformed, _filter_transform(filter)],
-        filled([INPUT_TILE, INPUT_TILE, count, features], nhwc.type.element_type, 0),
+        [INPUT_TILE, INPUT_TILE, count, features],
         [affine_map(5, [i, j, m, c]), affine_map(5, [i, j, c, f]), affine_map(5, [i, j, m, f])],
-        [PARALLEL] * 4 + [REDUCTION],
-        lambda x, w, total: arith.addf(total, arith.mulf(x, w)),
     )
     return _output_transform(reshape(products, [INPUT_TILE, INPUT_TILE, batch, rows, columns, features]))
+
+
+def _contract(inputs: list[ir.Value], shape: list[int], maps: list[ir.AffineMap]) -> ir.Value:
+    """Σ left · right over the innermost loop, in a loop nest over `shape` and then that loop."""
+    return generic(
+        inputs,
+        filled(shape, inputs[1].type.element_type, 0),
+        maps,
+        [PARALLEL] * len(shape) + [REDUCTION],
+        lambda left, right, total: arith.addf(total, arith.mulf(left, right)),
+    )
 
 
 def _coefficients(matrix: np.ndarray, column: int) -> ir.Value:
@@ -182,26 +186,17 @@ def _output_transform(products: ir.Value) -> ir.Value:
     besides p (or q), so that IREE does not data-tile it as a matmul: packing M for a 4×6
     left-hand side would copy it whole."""
     _, _, batch, rows, columns, features = products.type.shape
-    element = products.type.element_type
     transform = Constant.from_numpy(OUTPUT_TRANSFORM).result
-
-    def multiply_add(left, right, total):
-        return arith.addf(total, arith.mulf(left, right))
-
     p, j, n, t, s, f, i = dims(7)
-    partial = generic(
+    partial = _contract(
         [transform, products],
-        filled([OUTPUT_TILE, INPUT_TILE, batch, rows, columns, features], element, 0),
+        [OUTPUT_TILE, INPUT_TILE, batch, rows, columns, features],
         [affine_map(7, [p, i]), affine_map(7, [i, j, n, t, s, f]), affine_map(7, [p, j, n, t, s, f])],
-        [PARALLEL] * 6 + [REDUCTION],
-        multiply_add,
     )
     n, t, p, s, q, f, j = dims(7)
-    tiled = generic(
+    tiled = _contract(
         [transform, partial],
-        filled([batch, rows, OUTPUT_TILE, columns, OUTPUT_TILE, features], element, 0),
+        [batch, rows, OUTPUT_TILE, columns, OUTPUT_TILE, features],
         [affine_map(7, [q, j]), affine_map(7, [p, j, n, t, s, f]), affine_map(7, [n, t, p, s, q, f])],
-        [PARALLEL] * 6 + [REDUCTION],
-        multiply_add,
     )
     return reshape(tiled, [batch, rows * OUTPUT_TILE, columns * OUTPUT_TILE, features])
