@@ -26,7 +26,12 @@ SETTLE_S = 0.3
 
 
 def interleaved(engines: dict[str, Callable[[], object]], rounds: int, iterations: int) -> dict[str, float]:
-    """Each engine's median of per-round medians, the engines taking turns within every round
+    """Each engine's median of per-round medians (`interleaved_rounds`)."""
+    return {name: statistics.median(times) for name, times in interleaved_rounds(engines, rounds, iterations).items()}
+
+
+def interleaved_rounds(engines: dict[str, Callable[[], object]], rounds: int, iterations: int) -> dict[str, list[float]]:
+    """Each engine's median seconds in every round, the engines taking turns within every round
     (another process holding a core then slows all of them alike). Each turn starts after
     SETTLE_S of idle time and one untimed call."""
     per_round: dict[str, list[float]] = {name: [] for name in engines}
@@ -35,7 +40,15 @@ def interleaved(engines: dict[str, Callable[[], object]], rounds: int, iteration
             time.sleep(SETTLE_S)
             run()
             per_round[name].append(median_time(run, iterations))
-    return {name: statistics.median(times) for name, times in per_round.items()}
+    return per_round
+
+
+def paired_ratios(numerators: list[float], denominators: list[float]) -> tuple[float, float, float]:
+    """Median, lowest and highest of the per-round ratios. Within a round the engines run seconds
+    apart, so a round's ratio moves less than the times themselves when the machine's speed drifts
+    between rounds; the range shows how far it still moves."""
+    ratios = sorted(n / d for n, d in zip(numerators, denominators))
+    return statistics.median(ratios), ratios[0], ratios[-1]
 
 
 def cross_core_round_trip_us(trips: int = 500) -> float:

@@ -7,7 +7,9 @@ Prints a table of median latencies and ratios and writes it to
 benchmarks/results/cpu_latency.md. Rounds interleave the engines (PyTorch's
 OpenMP threads collapse when another process holds a core), each turn after
 a short idle pause (the previous engine's spinning threads would hold the
-cores), and each engine's figure is the median over rounds of per-round medians. ResNet-18,
+cores). Each engine's figure is the median over rounds of per-round medians,
+and each ratio the median of the per-round ratios, with their range: on a
+shared machine the speed drifts between rounds more than within one. ResNet-18,
 MobileNetV2 and all-MiniLM-L6-v2 (real weights) are built as the model suite
 builds them (test/models/zoo.py, no download); the BERT-style encoder is
 torch.nn.TransformerEncoder at sequence 128. The shipped
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -25,7 +28,13 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-from common import cpu_name, cross_core_round_trip_us, interleaved, publish
+from common import (
+    cpu_name,
+    cross_core_round_trip_us,
+    interleaved_rounds,
+    paired_ratios,
+    publish,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "cpu_latency.md"
@@ -140,8 +149,11 @@ def measure(case: Case, threads: int, rounds: int, iterations: int, tune: bool) 
 
         engines["pytorch"] = eager
     round_trip_before = cross_core_round_trip_us()
-    results: dict[str, object] = dict(interleaved(engines, rounds, iterations))
+    per_round = interleaved_rounds(engines, rounds, iterations)
+    results: dict[str, object] = {name: statistics.median(times) for name, times in per_round.items()}
     results["round_trip_us"] = (round_trip_before, cross_core_round_trip_us())
+    results["vs_ort"] = paired_ratios(per_round["gimlet"], per_round["onnxruntime"])
+    results["vs_pytorch"] = paired_ratios(per_round["gimlet"], per_round["pytorch"]) if "pytorch" in per_round else None
     results.setdefault("pytorch", None)
     results["strategy"] = ", ".join(strategies)
     return results
@@ -163,7 +175,8 @@ def render(rows: list[tuple[str, dict]], threads: int, tune: bool) -> str:
         "# CPU latency: gimlet vs ONNX Runtime vs PyTorch eager",
         "",
         f"Machine: {cpu_name()}, {os.cpu_count()} cores; {threads} thread(s) for every engine; "
-        f"batch 1, f32. {', '.join(versions)}. Median of per-round medians. gimlet "
+        f"batch 1, f32. {', '.join(versions)}. Times: median of per-round medians. Ratios: median of "
+        "the per-round ratios (engines interleaved within each round), with their range over rounds. gimlet "
         + ("tuned (`--tune`: every strategy compiled, checked and timed; the fastest kept)." if tune else "with its default strategy per model class (no tuning)."),
         "",
         "| model | gimlet strategy | gimlet (ms) | ONNX Runtime (ms) | PyTorch eager (ms) | gimlet / ORT | gimlet / PyTorch | cross-core round trip (µs) |",
@@ -171,7 +184,8 @@ def render(rows: list[tuple[str, dict]], threads: int, tune: bool) -> str:
     ]
     for name, result in rows:
         g, o, p = result["gimlet"], result["onnxruntime"], result["pytorch"]
-        eager = f"{p * 1e3:.3f} | {g / o:.2f} | {g / p:.2f}" if p is not None else f"n/a | {g / o:.2f} | n/a"
+        vs_ort = _ratio(result["vs_ort"])
+        eager = f"{p * 1e3:.3f} | {vs_ort} | {_ratio(result['vs_pytorch'])}" if p is not None else f"n/a | {vs_ort} | n/a"
         before, after = result["round_trip_us"]
         lines.append(f"| {name} | {result['strategy']} | {g * 1e3:.3f} | {o * 1e3:.3f} | {eager} | {before:.0f}, {after:.0f} |")
     lines.append("")
@@ -183,6 +197,11 @@ def render(rows: list[tuple[str, dict]], threads: int, tune: bool) -> str:
     lines.append("")
     lines.append(f"Reproduce: `python benchmarks/cpu_latency.py{' --tune' if tune else ''}` (setup in the script's docstring).")
     return "\n".join(lines) + "\n"
+
+
+def _ratio(ratios: tuple[float, float, float]) -> str:
+    median, lowest, highest = ratios
+    return f"{median:.2f} ({lowest:.2f}-{highest:.2f})"
 
 
 def main() -> int:
