@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import platform
+import shlex
 import statistics
+import sys
 import time
 from pathlib import Path
 from typing import Callable
@@ -49,6 +51,13 @@ def paired_ratios(numerators: list[float], denominators: list[float]) -> tuple[f
     between rounds; the range shows how far it still moves."""
     ratios = sorted(n / d for n, d in zip(numerators, denominators))
     return statistics.median(ratios), ratios[0], ratios[-1]
+
+
+def invocation() -> str:
+    """The command line this benchmark was run with, from the repository root: the table's
+    "Reproduce" line, options included."""
+    script = f"benchmarks/{Path(sys.argv[0]).name}"
+    return " ".join(["python", script, *map(shlex.quote, sys.argv[1:])])
 
 
 def cross_core_round_trip_us(trips: int = 500) -> float:

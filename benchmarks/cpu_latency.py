@@ -32,6 +32,7 @@ from common import (
     cpu_name,
     cross_core_round_trip_us,
     interleaved_rounds,
+    invocation,
     paired_ratios,
     publish,
 )
@@ -195,7 +196,7 @@ def render(rows: list[tuple[str, dict]], threads: int, tune: bool) -> str:
         "thread on the other core, which IREE's workers pay between dispatches."
     )
     lines.append("")
-    lines.append(f"Reproduce: `python benchmarks/cpu_latency.py{' --tune' if tune else ''}` (setup in the script's docstring).")
+    lines.append(f"Reproduce: `{invocation()}` (setup in the script's docstring).")
     return "\n".join(lines) + "\n"
 
 
