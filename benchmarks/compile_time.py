@@ -19,7 +19,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from common import publish
+from common import invocation, publish
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -127,7 +127,7 @@ def main() -> int:
         "A plain IREE time marked with a strategy: iree-compile rejected gimlet's flags on IREE's own import of the",
         "model, and that strategy is the CPU target's fallback for gimlet's, the one gimlet would use in that case.",
         "",
-        "Reproduce: `python benchmarks/compile_time.py`.",
+        f"Reproduce: `{invocation()}`.",
         "",
     ]
     table = "\n".join(lines)

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from iree.compiler import ir
 from iree.compiler import tools as iree_tools
+from common import invocation
 from scipy.stats import spearmanr
 
 from gimlet.compiler.context import new_context
@@ -240,7 +241,7 @@ def render(cases, targets, summary, rows, overheads, calibrated, elapsed, load_a
             f"| {describe(case.spec)} | {case.origin} | {OP_CLASS[case.spec.name]} | {flops:.3f} | {megabytes:.3f} | "
             f"{case.dispatches} | {times} |"
         )
-    lines += ["", "Reproduce: `python benchmarks/cost_model_accuracy.py`.", ""]
+    lines += ["", f"Reproduce: `{invocation()}`.", ""]
     return "\n".join(lines)
 
 

@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import cpu_name, publish
+from common import cpu_name, invocation, publish
 from cpu_latency import benchmark_cases
 
 RESULTS = Path(__file__).resolve().parent / "results" / "cpu_strategies.md"
@@ -57,7 +57,7 @@ def render(rows: list[tuple[str, dict, str, str]], strategies: list[str], thread
             text = "failed" if seconds is None else f"{seconds * 1e3:.2f}"
             cells.append(f"{text} **{marks}**" if marks else text)
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    lines += ["", "Reproduce: `python benchmarks/cpu_strategies.py` (setup in cpu_latency.py's docstring)."]
+    lines += ["", f"Reproduce: `{invocation()}` (setup in cpu_latency.py's docstring)."]
     return "\n".join(lines) + "\n"
 
 

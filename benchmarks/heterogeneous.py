@@ -22,7 +22,7 @@ import onnx
 import gimlet
 from gimlet.runtime import Profile
 from gimlet.runtime.devices import try_open
-from common import publish
+from common import invocation, publish
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "heterogeneous.md"
@@ -85,7 +85,7 @@ def main() -> int:
         for name, (model, pattern) in SPLITS.items():
             print(f"measuring {name} ...", file=sys.stderr)
             lines += measure(name, model, pattern, Path(scratch), args.repeat)
-    lines += ["", "Reproduce: `python benchmarks/heterogeneous.py` (needs a Vulkan device).", ""]
+    lines += ["", f"Reproduce: `{invocation()}` (needs a Vulkan device).", ""]
     table = "\n".join(lines)
     publish(table, args.output)
     return 0

@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import publish
+from common import invocation, publish
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -94,7 +94,7 @@ def main() -> int:
                 f"| {case.name} | {weights:.1f} | {ours['peak_mb']:.0f} | {ours_model:.0f} | {theirs['peak_mb']:.0f} | "
                 f"{theirs_model:.0f} | {ours_model / max(theirs_model, 1e-9):.2f} |"
             )
-    lines += ["", "Reproduce: `python benchmarks/memory.py`.", ""]
+    lines += ["", f"Reproduce: `{invocation()}`.", ""]
     table = "\n".join(lines)
     publish(table, args.output)
     return 0

@@ -29,7 +29,7 @@ from gimlet.passes.partition import solver
 from gimlet.passes.partition.annotate import devices_of, profiles_of
 from gimlet.passes.partition.place import build_problem, default_source
 from gimlet.targets.devices import transfer_model
-from common import publish
+from common import invocation, publish
 
 REPO = Path(__file__).resolve().parents[1]
 LIGHT = Path(onnx.__file__).parent / "backend" / "test" / "data" / "light"
@@ -91,7 +91,7 @@ def main() -> int:
                     f"| {name} | {len(problem.compute)} | {targets} | {label} | {result['exact_s']:.3f} | "
                     f"{result['heuristic_s']:.3f} | {100 * result['gap']:.2f}% |"
                 )
-    lines += ["", "Reproduce: `python benchmarks/partition_real_models.py`.", ""]
+    lines += ["", f"Reproduce: `{invocation()}`.", ""]
     table = "\n".join(lines)
     publish(table, args.output)
     return 0

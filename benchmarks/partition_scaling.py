@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from gimlet.passes.partition.solver import random_problem, solve
-from common import cpu_name, publish
+from common import cpu_name, invocation, publish
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "partition_scaling.md"
@@ -88,7 +88,7 @@ def render(rows: list[dict], time_limit: float) -> str:
             f"| {row['ops']:,} | {row['targets']} | {row['objective']} | {row['heuristic']:.3f} | {exact} | {gap} |"
         )
     lines.append("")
-    lines.append("Reproduce: `python benchmarks/partition_scaling.py`.")
+    lines.append(f"Reproduce: `{invocation()}`.")
     return "\n".join(lines) + "\n"
 
 

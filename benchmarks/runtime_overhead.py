@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import onnx
 from onnx import TensorProto, helper
-from common import interleaved, publish
+from common import interleaved, invocation, publish
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -138,7 +138,7 @@ def main() -> int:
             f"| the same chain as 1 partition | {chain['one_ms']:.3f} ms |",
             f"| dispatch overhead per extra partition | {chain['per_partition_us']:.1f} µs |",
             "",
-            "Reproduce: `python benchmarks/runtime_overhead.py` (setup in the script's docstring).",
+            f"Reproduce: `{invocation()}` (setup in the script's docstring).",
             "",
         ]
     )
