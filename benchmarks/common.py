@@ -29,7 +29,12 @@ SETTLE_S = 0.3
 
 def interleaved(engines: dict[str, Callable[[], object]], rounds: int, iterations: int) -> dict[str, float]:
     """Each engine's median of per-round medians (`interleaved_rounds`)."""
-    return {name: statistics.median(times) for name, times in interleaved_rounds(engines, rounds, iterations).items()}
+    return medians(interleaved_rounds(engines, rounds, iterations))
+
+
+def medians(per_round: dict[str, list[float]]) -> dict[str, float]:
+    """Each engine's median over its rounds."""
+    return {name: statistics.median(times) for name, times in per_round.items()}
 
 
 def interleaved_rounds(engines: dict[str, Callable[[], object]], rounds: int, iterations: int) -> dict[str, list[float]]:

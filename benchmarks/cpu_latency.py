@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from common import (
     cross_core_round_trip_us,
     interleaved_rounds,
     invocation,
+    medians,
     paired_ratios,
     publish,
 )
@@ -151,7 +151,7 @@ def measure(case: Case, threads: int, rounds: int, iterations: int, tune: bool) 
         engines["pytorch"] = eager
     round_trip_before = cross_core_round_trip_us()
     per_round = interleaved_rounds(engines, rounds, iterations)
-    results: dict[str, object] = {name: statistics.median(times) for name, times in per_round.items()}
+    results: dict[str, object] = dict(medians(per_round))
     results["round_trip_us"] = (round_trip_before, cross_core_round_trip_us())
     results["vs_ort"] = paired_ratios(per_round["gimlet"], per_round["onnxruntime"])
     results["vs_pytorch"] = paired_ratios(per_round["gimlet"], per_round["pytorch"]) if "pytorch" in per_round else None
