@@ -16,13 +16,17 @@ CONV_LAYOUTS = ("nchw", "nhwc")
 
 
 def patterns(
-    conv_layout: str = "nchw", conv_windows: bool = False, conv_even_depthwise: bool = False, conv_winograd: bool = False
+    conv_layout: str = "nchw",
+    conv_windows: bool = False,
+    conv_even_depthwise: bool = False,
+    conv_winograd: bool = False,
+    conv_pointwise_tiles: bool = False,
 ) -> list:
     channels_last = conv_layout == "nhwc"
     return [
         # First, so that they see the transposes the convolutions leave before those are lowered.
         *(layout.PATTERNS if channels_last else []),
-        *contraction.patterns(channels_last, conv_windows, conv_even_depthwise, conv_winograd),
+        *contraction.patterns(channels_last, conv_windows, conv_even_depthwise, conv_winograd, conv_pointwise_tiles),
         *normalization.PATTERNS,
         *reduction.patterns(channels_last=channels_last),
         *elementwise.PATTERNS,
@@ -100,7 +104,9 @@ class LowerToLinalg(ModulePass):
     `conv-layout=nhwc` lowers 2-d convolutions channels-last, and with it
     `conv-windows=true` dense ones as matmuls over their windows and
     `conv-even-depthwise=true` depthwise ones of odd width one column wider,
-    `conv-winograd=true` dense 3×3 ones by Winograd's F(4×4, 3×3)
+    `conv-winograd=true` dense 3×3 ones by Winograd's F(4×4, 3×3), and
+    `conv-pointwise-tiles=true` f32 1×1 ones of stride 1 as contractions with
+    AVX2 register tiles for IREE (pointwise.py)
     (the target chooses: `Target.lowering_options`).
     """
 
@@ -111,6 +117,7 @@ class LowerToLinalg(ModulePass):
     conv_windows: bool = False
     conv_even_depthwise: bool = False
     conv_winograd: bool = False
+    conv_pointwise_tiles: bool = False
 
     def __post_init__(self):
         if self.conv_layout not in CONV_LAYOUTS:
@@ -119,7 +126,8 @@ class LowerToLinalg(ModulePass):
     def apply(self, module: ir.Module) -> None:
         _check_static(module)
         apply_patterns(
-            module, patterns(self.conv_layout, self.conv_windows, self.conv_even_depthwise, self.conv_winograd)
+            module,
+            patterns(self.conv_layout, self.conv_windows, self.conv_even_depthwise, self.conv_winograd, self.conv_pointwise_tiles),
         )
         left = []
 

@@ -24,6 +24,7 @@ from ...dialects import (
 )
 from ...dialects.base import broadcast_shapes
 from ..base import RewritePattern
+from . import pointwise
 from .builders import (
     PARALLEL,
     REDUCTION,
@@ -125,6 +126,8 @@ class LowerConv(RewritePattern):
     a convolution too: IREE's direct one took ResNet-18's 7×7 stem from
     1.29 ms as im2col (a patch copy of 0.58 ms, a matmul of 0.72) to 0.61,
     once it is kept out of data tiling (passes/data_tiling_hints.py).
+    With `pointwise_tiles`, an f32 channels-last 1×1 convolution of stride 1 is
+    a contraction that carries its register tiles for IREE (pointwise.py).
     With `windows`, a dense channels-last convolution with a kernel larger than
     1×1 over at least WINDOW_MIN_CHANNELS input channels is one matmul over
     copies of its shifted windows (for CPUs IREE has no convolution kernel for:
@@ -156,11 +159,19 @@ class LowerConv(RewritePattern):
 
     ROOTS = (Conv.operation_name(),)
 
-    def __init__(self, channels_last: bool = False, windows: bool = False, even_depthwise: bool = False, winograd: bool = False):
+    def __init__(
+        self,
+        channels_last: bool = False,
+        windows: bool = False,
+        even_depthwise: bool = False,
+        winograd: bool = False,
+        pointwise_tiles: bool = False,
+    ):
         self.channels_last = channels_last
         self.windows = windows
         self.even_depthwise = even_depthwise
         self.winograd = winograd
+        self.pointwise_tiles = pointwise_tiles
 
     def rewrite(self, operation):
         op = Conv(operation)
@@ -248,10 +259,13 @@ class LowerConv(RewritePattern):
 
     def _channels_last_kind(self, op: Conv) -> str | None:
         """How this convolution runs channels-last: "dense", "windows" (a matmul over its windows),
-        "winograd", "depthwise", "per-group" (a dense convolution per group) or "patches" (a matmul
-        over its patches, for many groups); None where it keeps the model's layout."""
+        "winograd", "pointwise-rows" or "pointwise-pixels" (pointwise.py), "depthwise", "per-group"
+        (a dense convolution per group) or "patches" (a matmul over its patches, for many groups);
+        None where it keeps the model's layout."""
         if not self.channels_last or op.spatial_rank != 2:
             return None
+        if self.pointwise_tiles and pointwise.fits(op):
+            return "pointwise-pixels" if pointwise.padded_next(op) else "pointwise-rows"
         if op.groups == 1:
             channels, *kernel = op.filter.type.shape[1:]
             wide = channels >= self.WINDOW_MIN_CHANNELS and kernel != [1, 1]
@@ -279,6 +293,8 @@ class LowerConv(RewritePattern):
             return _window_matmul(nhwc, filter, nhwc_shape, strides, dilations)
         if layout == "winograd":
             return winograd_conv(nhwc, filter)
+        if layout in ("pointwise-rows", "pointwise-pixels"):
+            return pointwise.tiled_pointwise(nhwc, filter, nhwc_shape, over_pixels=layout == "pointwise-pixels")
         init = _zero_init(nhwc_shape, result.element_type)
         if layout == "depthwise":
             kh, kw = filter.type.shape[2:]
@@ -316,8 +332,9 @@ def _pointwise_matmul(nhwc, filter, result_shape, strides) -> ir.Value:
     """A strided 1×1 convolution, channels-last, as a matmul: the pixels it reads as [N·OH·OW, C]
     times the filter [F, C] read transposed, giving NHWC [N, OH, OW, F]. As a strided
     conv_2d_nhwc_hwcf it got no data tiling (ResNet-18's downsampling ones ran at 60 GFLOP/s, its
-    3×3 ones at 400). Unstrided 1×1 convolutions stay convolutions: as matmuls, MobileNetV2's
-    took 3.97 ms instead of 3.55 (AVX-512), and on AVX2 the model 0.96-1.18x as long (2 threads)."""
+    3×3 ones at 400). Unstrided 1×1 convolutions stay convolutions, or become tiled contractions
+    on AVX2 (pointwise.py): as data-tiled matmuls, MobileNetV2's took 3.97 ms instead of 3.55
+    (AVX-512), and on AVX2 the model 0.96-1.18x as long (2 threads)."""
     batch, out_h, out_w, _ = result_shape
     channels = nhwc.type.shape[3]
     pixels = nhwc
@@ -443,6 +460,10 @@ class DecomposeAttention(RewritePattern):
 
 
 def patterns(
-    channels_last: bool = False, windows: bool = False, even_depthwise: bool = False, winograd: bool = False
+    channels_last: bool = False,
+    windows: bool = False,
+    even_depthwise: bool = False,
+    winograd: bool = False,
+    pointwise_tiles: bool = False,
 ) -> list[RewritePattern]:
-    return [LowerMatmul(), LowerConv(channels_last, windows, even_depthwise, winograd), DecomposeAttention()]
+    return [LowerMatmul(), LowerConv(channels_last, windows, even_depthwise, winograd, pointwise_tiles), DecomposeAttention()]

@@ -32,7 +32,9 @@ def test_default_strategy_follows_the_model_class():
     assert wide.default_strategy({"gimlet.conv": 3, "gimlet.conv[grouped]": 1}) == "data-tiling-inner-pads"
     assert narrow.default_strategy({"gimlet.conv": 3, "gimlet.conv[grouped]": 1}) == "conv-data-tiling"
     assert wide.lowering_options() == "conv-layout=nhwc"
-    assert narrow.lowering_options() == "conv-layout=nhwc conv-windows=true conv-even-depthwise=true conv-winograd=true"
+    assert narrow.lowering_options() == (
+        "conv-layout=nhwc conv-windows=true conv-even-depthwise=true conv-winograd=true conv-pointwise-tiles=true"
+    )
     assert "--iree-global-opt-use-im2col-for-convs" in wide.strategies()["conv"]
     assert get_target("vulkan").strategies() == {"default": []}
 
@@ -272,6 +274,49 @@ def test_three_by_three_convolutions_use_winograd_without_avx512(avx512, tmp_pat
     # Tiles: 2 images of 4×5 for the padded one (15×17 outputs), 5×5 for the unpadded (17×19);
     # none for the 7×8 outputs of "small".
     assert sorted(products) == ([] if avx512 else ["25", "40"])
+
+
+@pytest.mark.parametrize("avx512", [False, True], ids=["avx2", "avx512"])
+def test_pointwise_convolutions_carry_register_tiles_without_avx512(avx512, tmp_path, monkeypatch):
+    """Without AVX-512, f32 1×1 convolutions of stride 1 carry their register tiles for IREE
+    (pointwise.py): an expansion that a padded depthwise convolution reads as a contraction over its
+    pixels, a projection as a matmul over pixel rows, on a batch of two with a residual add; their
+    weights are transposed apart from them (CpuTarget.compile_flags). Both lowerings compute what the
+    ONNX reference does."""
+    monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: avx512)
+    monkeypatch.setattr(CpuTarget, "SMALL_FLOPS", 0)
+    rng = np.random.default_rng(7)
+    weights = {
+        "expand": rng.standard_normal((48, 16, 1, 1)).astype(np.float32),
+        "expand_bias": rng.standard_normal(48).astype(np.float32),
+        "depthwise": rng.standard_normal((48, 1, 3, 3)).astype(np.float32),
+        "project": (rng.standard_normal((16, 48, 1, 1)) / 4).astype(np.float32),
+        "project_bias": rng.standard_normal(16).astype(np.float32),
+    }
+    graph = helper.make_graph(
+        [
+            helper.make_node("Conv", ["x", "expand", "expand_bias"], ["e"]),
+            helper.make_node("Clip", ["e", "zero", "six"], ["r"]),
+            helper.make_node("Conv", ["r", "depthwise"], ["d"], group=48, pads=[1, 1, 1, 1]),
+            helper.make_node("Clip", ["d", "zero", "six"], ["c"]),
+            helper.make_node("Conv", ["c", "project", "project_bias"], ["p"]),
+            helper.make_node("Add", ["p", "x"], ["y"]),
+        ],
+        "inverted_residual",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 16, 10, 13])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 16, 10, 13])],
+        [numpy_helper.from_array(w, name) for name, w in weights.items()]
+        + [numpy_helper.from_array(np.float32(0), "zero"), numpy_helper.from_array(np.float32(6), "six")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    feeds = {"x": rng.standard_normal((2, 16, 10, 13)).astype(np.float32)}
+    bundle, temps = _compiled_and_checked(model, feeds, tmp_path)
+    lowered = (temps / LOWERED).read_text()
+    pixels = re.findall(r"ins\(%\S+, %\S+ : tensor<2x10x13x16xf32>, tensor<16x48xf32>\).*compilation_info", lowered)
+    rows = re.findall(r"linalg\.matmul \{compilation_info = #\w+\} ins\(%\S+, %\S+ : tensor<260x48xf32>, tensor<48x16xf32>\)", lowered)
+    assert (len(pixels), len(rows)) == ((0, 0) if avx512 else (1, 1))
+    flags = bundle.manifest["partitions"][0]["modules"]["cpu"]["flags"]
+    assert ("--iree-global-opt-propagate-transposes=false" in flags) == (not avx512)
 
 
 def test_data_tiling_keeps_the_next_pack_out_of_a_depthwise_convolution(tmp_path, monkeypatch):

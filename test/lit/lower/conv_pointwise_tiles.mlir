@@ -1,0 +1,41 @@
+// RUN: gimlet-opt --gimlet-lower-to-linalg="conv-layout=nhwc conv-pointwise-tiles=true" %s | FileCheck %s
+
+// gimlet-lower-to-linalg with conv-pointwise-tiles=true (the CPU target's
+// lowering on CPUs without AVX-512): an f32 1×1 convolution of stride 1 is a
+// contraction that carries its register tiles for IREE (compilation_info),
+// reading its filter transposed to [C, F].
+
+// An expansion whose result a padded depthwise convolution reads stays a
+// contraction over the pixels (4×16 vector tiles along the columns); the
+// projection after it is a matmul over the pixel rows (6×16).
+// CHECK-DAG: #[[PIXEL_TILES:.*]] = #iree_cpu.lowering_config<cache_parallel = [1, 2, 8, 48, 0], distribution = [1, 2, 8, 48, 0], vector_common_parallel = [1, 1, 4, 16, 0], vector_reduction = [0, 0, 0, 0, 4]>
+// CHECK-DAG: #[[ROW_TILES:.*]] = #iree_cpu.lowering_config<cache_parallel = [24, 48, 0], distribution = [24, 48, 0], vector_common_parallel = [6, 16, 0], vector_reduction = [0, 0, 4]>
+// CHECK-DAG: #[[PIPELINE:.*]] = #iree_codegen.translation_info<pipeline = #iree_cpu.pipeline<DoubleTilingExpert>, {enable_loop_peeling}>
+// CHECK-DAG: #[[PIXELS:.*]] = #iree_codegen.compilation_info<lowering_config = #[[PIXEL_TILES]], translation_info = #[[PIPELINE]]>
+// CHECK-DAG: #[[ROWS:.*]] = #iree_codegen.compilation_info<lowering_config = #[[ROW_TILES]], translation_info = #[[PIPELINE]]>
+// CHECK-LABEL: func.func @block
+// CHECK: %[[WE:.*]] = linalg.transpose ins(%{{.*}} : tensor<96x16xf32>) outs(%{{.*}} : tensor<16x96xf32>) permutation = [1, 0]
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%{{.*}}, %[[WE]] : tensor<1x14x14x16xf32>, tensor<16x96xf32>) outs(%{{.*}} : tensor<1x14x14x96xf32>) attrs = {compilation_info = #[[PIXELS]]}
+// CHECK: tensor.pad
+// CHECK: linalg.depthwise_conv_2d_nhwc_hwc
+// CHECK: %[[WP:.*]] = linalg.transpose ins(%{{.*}} : tensor<24x96xf32>) outs(%{{.*}} : tensor<96x24xf32>) permutation = [1, 0]
+// CHECK: linalg.matmul {compilation_info = #[[ROWS]]} ins(%{{.*}}, %[[WP]] : tensor<196x96xf32>, tensor<96x24xf32>) outs(%{{.*}} : tensor<196x24xf32>)
+func.func @block(%x: tensor<1x16x14x14xf32>, %we: tensor<96x16x1x1xf32>, %be: tensor<96xf32>, %wd: tensor<96x1x3x3xf32>, %wp: tensor<24x96x1x1xf32>) -> tensor<1x24x14x14xf32> {
+  %0 = "gimlet.conv"(%x, %we, %be) {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x16x14x14xf32>, tensor<96x16x1x1xf32>, tensor<96xf32>) -> tensor<1x96x14x14xf32>
+  %1 = "gimlet.elementwise"(%0) {fn = "clamp", min = 0.0 : f64, max = 6.0 : f64} : (tensor<1x96x14x14xf32>) -> tensor<1x96x14x14xf32>
+  %2 = "gimlet.conv"(%1, %wd) {strides = array<i64: 1, 1>, padding = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 96 : i64} : (tensor<1x96x14x14xf32>, tensor<96x1x3x3xf32>) -> tensor<1x96x14x14xf32>
+  %3 = "gimlet.conv"(%2, %wp) {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x96x14x14xf32>, tensor<24x96x1x1xf32>) -> tensor<1x24x14x14xf32>
+  return %3 : tensor<1x24x14x14xf32>
+}
+
+// Strided, padded, f16 and larger-kernel convolutions are as without the option.
+// CHECK-LABEL: func.func @others
+// CHECK-NOT: compilation_info
+// CHECK: return
+func.func @others(%x: tensor<1x16x14x14xf32>, %w: tensor<8x16x1x1xf32>, %h: tensor<1x16x14x14xf16>, %wh: tensor<8x16x1x1xf16>, %w3: tensor<8x16x3x3xf32>) -> (tensor<1x8x7x7xf32>, tensor<1x8x16x16xf32>, tensor<1x8x14x14xf16>, tensor<1x8x12x12xf32>) {
+  %0 = "gimlet.conv"(%x, %w) {strides = array<i64: 2, 2>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x16x14x14xf32>, tensor<8x16x1x1xf32>) -> tensor<1x8x7x7xf32>
+  %1 = "gimlet.conv"(%x, %w) {strides = array<i64: 1, 1>, padding = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x16x14x14xf32>, tensor<8x16x1x1xf32>) -> tensor<1x8x16x16xf32>
+  %2 = "gimlet.conv"(%h, %wh) {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x16x14x14xf16>, tensor<8x16x1x1xf16>) -> tensor<1x8x14x14xf16>
+  %3 = "gimlet.conv"(%x, %w3) {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x16x14x14xf32>, tensor<8x16x3x3xf32>) -> tensor<1x8x12x12xf32>
+  return %0, %1, %2, %3 : tensor<1x8x7x7xf32>, tensor<1x8x16x16xf32>, tensor<1x8x14x14xf16>, tensor<1x8x12x12xf32>
+}
