@@ -15,7 +15,7 @@ also keeps IREE from data-tiling it (passes/data_tiling_hints.py).
 - The others are one matmul over [N·H·W, C].
 
 Both read the filter as [C, F]. IREE transposes the weights once, when the
-module loads, where its transpose propagation is off (CpuTarget.compile_flags).
+module loads, where its transpose propagation is off (CpuTarget.strategies).
 With it on, the transpose became part of the matmul, whose strided filter reads
 took the 196×96×576 one to 687 µs.
 

@@ -36,6 +36,11 @@ def test_default_strategy_follows_the_model_class():
         "conv-layout=nhwc conv-windows=true conv-even-depthwise=true conv-winograd=true conv-pointwise-tiles=true"
     )
     assert "--iree-global-opt-use-im2col-for-convs" in wide.strategies()["conv"]
+    # The tiled 1×1 convolutions need their filters transposed apart from them: the strategies conv
+    # models use keep IREE's transpose propagation off without AVX-512, the default one keeps it on.
+    kept_apart = "--iree-global-opt-propagate-transposes=false"
+    assert [kept_apart in narrow.strategies()[name] for name in ("conv-data-tiling", "data-tiling", "default")] == [True, True, False]
+    assert not any(kept_apart in flags for flags in wide.strategies().values())
     assert get_target("vulkan").strategies() == {"default": []}
 
 
@@ -281,7 +286,7 @@ def test_pointwise_convolutions_carry_register_tiles_without_avx512(avx512, tmp_
     """Without AVX-512, f32 1×1 convolutions of stride 1 carry their register tiles for IREE
     (pointwise.py): an expansion that a padded depthwise convolution reads as a contraction over its
     pixels, a projection as a matmul over pixel rows, on a batch of two with a residual add; their
-    weights are transposed apart from them (CpuTarget.compile_flags). Both lowerings compute what the
+    weights are transposed apart from them (CpuTarget.strategies). Both lowerings compute what the
     ONNX reference does."""
     monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: avx512)
     monkeypatch.setattr(CpuTarget, "SMALL_FLOPS", 0)
