@@ -281,6 +281,34 @@ def test_three_by_three_convolutions_use_winograd_without_avx512(avx512, tmp_pat
     assert sorted(products) == ([] if avx512 else ["25", "40"])
 
 
+def _inverted_residual(weights: dict, input_shape: list[int], tail: str, output_shape: list[int]):
+    """A MobileNetV2 block over input x: 1×1 expansion, ReLU6, padded 3×3 depthwise convolution,
+    ReLU6, 1×1 projection, then `tail` ("Add": the residual; or a one-input op such as
+    "GlobalAveragePool"). The convolutions have biases where `weights` has "expand_bias" or
+    "project_bias"."""
+    expanded = weights["depthwise"].shape[0]
+
+    def biased(name: str) -> list[str]:
+        return [name, f"{name}_bias"] if f"{name}_bias" in weights else [name]
+
+    graph = helper.make_graph(
+        [
+            helper.make_node("Conv", ["x", *biased("expand")], ["e"]),
+            helper.make_node("Clip", ["e", "zero", "six"], ["r"]),
+            helper.make_node("Conv", ["r", "depthwise"], ["d"], group=expanded, pads=[1, 1, 1, 1]),
+            helper.make_node("Clip", ["d", "zero", "six"], ["c"]),
+            helper.make_node("Conv", ["c", *biased("project")], ["p"]),
+            helper.make_node(tail, ["p", "x"] if tail == "Add" else ["p"], ["y"]),
+        ],
+        "inverted_residual",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, input_shape)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, output_shape)],
+        [numpy_helper.from_array(w, name) for name, w in weights.items()]
+        + [numpy_helper.from_array(np.float32(0), "zero"), numpy_helper.from_array(np.float32(6), "six")],
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
 @pytest.mark.parametrize("avx512", [False, True], ids=["avx2", "avx512"])
 def test_pointwise_convolutions_carry_register_tiles_without_avx512(avx512, tmp_path, monkeypatch):
     """Without AVX-512, f32 1×1 convolutions of stride 1 carry their register tiles for IREE
@@ -298,22 +326,7 @@ def test_pointwise_convolutions_carry_register_tiles_without_avx512(avx512, tmp_
         "project": (rng.standard_normal((16, 48, 1, 1)) / 4).astype(np.float32),
         "project_bias": rng.standard_normal(16).astype(np.float32),
     }
-    graph = helper.make_graph(
-        [
-            helper.make_node("Conv", ["x", "expand", "expand_bias"], ["e"]),
-            helper.make_node("Clip", ["e", "zero", "six"], ["r"]),
-            helper.make_node("Conv", ["r", "depthwise"], ["d"], group=48, pads=[1, 1, 1, 1]),
-            helper.make_node("Clip", ["d", "zero", "six"], ["c"]),
-            helper.make_node("Conv", ["c", "project", "project_bias"], ["p"]),
-            helper.make_node("Add", ["p", "x"], ["y"]),
-        ],
-        "inverted_residual",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 16, 10, 13])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 16, 10, 13])],
-        [numpy_helper.from_array(w, name) for name, w in weights.items()]
-        + [numpy_helper.from_array(np.float32(0), "zero"), numpy_helper.from_array(np.float32(6), "six")],
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model = _inverted_residual(weights, [2, 16, 10, 13], "Add", [2, 16, 10, 13])
     feeds = {"x": rng.standard_normal((2, 16, 10, 13)).astype(np.float32)}
     bundle, temps = _compiled_and_checked(model, feeds, tmp_path)
     lowered = (temps / LOWERED).read_text()
@@ -339,22 +352,7 @@ def test_data_tiling_keeps_the_next_pack_out_of_a_depthwise_convolution(tmp_path
         "depthwise": rng.standard_normal((48, 1, 3, 3)).astype(np.float32),
         "project": rng.standard_normal((16, 48, 1, 1)).astype(np.float32),
     }
-    graph = helper.make_graph(
-        [
-            helper.make_node("Conv", ["x", "expand"], ["e"]),
-            helper.make_node("Clip", ["e", "zero", "six"], ["r"]),
-            helper.make_node("Conv", ["r", "depthwise"], ["d"], group=48, pads=[1, 1, 1, 1]),
-            helper.make_node("Clip", ["d", "zero", "six"], ["c"]),
-            helper.make_node("Conv", ["c", "project"], ["p"]),
-            helper.make_node("GlobalAveragePool", ["p"], ["y"]),  # keeps the projection channels-last
-        ],
-        "inverted_residual",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8, 20, 20])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 16, 1, 1])],
-        [numpy_helper.from_array(w, name) for name, w in weights.items()]
-        + [numpy_helper.from_array(np.float32(0), "zero"), numpy_helper.from_array(np.float32(6), "six")],
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model = _inverted_residual(weights, [1, 8, 20, 20], "GlobalAveragePool", [1, 16, 1, 1])  # keeps the projection channels-last
     feeds = {"x": rng.standard_normal((1, 8, 20, 20)).astype(np.float32)}
     bundle, temps = _compiled_and_checked(model, feeds, tmp_path)
     module = bundle.manifest["partitions"][0]["modules"]["cpu"]
