@@ -59,26 +59,19 @@ def padded_next(op: Conv) -> bool:
     by a convolution that pads its input."""
     pending, seen = [op.operation.results[0]], set()
     while pending:
-        value = pending.pop()
-        for use in value.uses:
-            user = use.owner
+        for use in pending.pop().uses:
+            user = use.owner.operation
             if user.name == Pad.operation_name():
                 return True
-            if (
-                user.name == Conv.operation_name()
-                and use.operand_number == 0
-                and any(Conv(user).padding)
-            ):
+            if user.name == Conv.operation_name() and use.operand_number == 0 and any(Conv(user).padding):
                 return True
-            if user.name == Elementwise.operation_name() and id(user) not in seen:
-                seen.add(id(user))
+            if user.name == Elementwise.operation_name() and user not in seen:
+                seen.add(user)
                 pending.extend(user.results)
     return False
 
 
-def tiled_pointwise(
-    nhwc: ir.Value, filter: ir.Value, result_shape: Sequence[int], over_pixels: bool
-) -> ir.Value:
+def tiled_pointwise(nhwc: ir.Value, filter: ir.Value, result_shape: Sequence[int], over_pixels: bool) -> ir.Value:
     """nhwc [N, H, W, C] times filter [F, C, 1, 1] as NHWC [N, H, W, F]: a contraction over pixels
     (PIXEL_TILES) if `over_pixels`, else a matmul over their rows (ROW_TILES)."""
     batch, height, width, features = result_shape
@@ -87,17 +80,11 @@ def tiled_pointwise(
     weights = Transpose.build(reshape(filter, [features, channels]), [1, 0]).result
     if not over_pixels:
         rows = reshape(nhwc, [batch * height * width, channels])
-        product = linalg.matmul(
-            rows, weights, outs=[filled([rows.type.shape[0], features], element, 0)]
-        )
+        product = linalg.matmul(rows, weights, outs=[filled([rows.type.shape[0], features], element, 0)])
         _set_tiles(product, ROW_TILES)
         return reshape(product, result_shape)
     n, h, w, f, c = dims(5)
-    maps = [
-        affine_map(5, [n, h, w, c]),
-        affine_map(5, [c, f]),
-        affine_map(5, [n, h, w, f]),
-    ]
+    maps = [affine_map(5, [n, h, w, c]), affine_map(5, [c, f]), affine_map(5, [n, h, w, f])]
     product = generic(
         [nhwc, weights],
         filled(list(result_shape), element, 0),
