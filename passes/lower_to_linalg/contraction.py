@@ -265,7 +265,7 @@ class LowerConv(RewritePattern):
         if not self.channels_last or op.spatial_rank != 2:
             return None
         if self.pointwise_tiles and pointwise.fits(op):
-            return "pointwise-pixels" if pointwise.padded_next(op) else "pointwise-rows"
+            return "pointwise-pixels" if pointwise.runs_over_pixels(op) else "pointwise-rows"
         if op.groups == 1:
             channels, *kernel = op.filter.type.shape[1:]
             wide = channels >= self.WINDOW_MIN_CHANNELS and kernel != [1, 1]

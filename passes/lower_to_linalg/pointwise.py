@@ -12,7 +12,13 @@ also keeps IREE from data-tiling it (passes/data_tiling_hints.py).
   columns, tiled 4×16 along the columns. As a matmul over [H·W, C], IREE
   copied its result into the padded tensor after it: 0.36 ms for the
   112×112×96 one, whose matmul took 0.60.
-- The others are one matmul over [N·H·W, C].
+- The others are one matmul over [N·H·W, C], in workgroups of 24 rows, or of
+  all its rows where it has few and its filter outgrows L2 (MobileNetV2's last
+  stage, 7×7 pixels): the filter is then read once instead of once per 24
+  rows. Its 49×1280×320 took 450 µs so, against 590 (one thread). The
+  expansions there are such matmuls too, though padded next: 190 µs each, and
+  4 µs for the copy into the padded tensor, against 240–285 µs as
+  contractions over pixels.
 
 Both read the filter as [C, F]. IREE transposes the weights once, when the
 module loads, where its transpose propagation is off (CpuTarget.strategies).
@@ -37,6 +43,10 @@ from .builders import PARALLEL, REDUCTION, affine_map, dims, filled, generic, re
 #: Matmul over pixel rows, loops (row, feature, channel): workgroup tiles, vector tiles, and the
 #: channels taken per vector step.
 ROW_TILES = ([24, 48, 0], [6, 16, 0], [0, 0, 4])
+#: A matmul of at most this many rows whose filter is larger than SHARED_FILTER_BYTES takes all its
+#: rows in one workgroup (in columns of 16, or 32 from 512 features on).
+SHARED_FILTER_ROWS = 204
+SHARED_FILTER_BYTES = 256 * 1024
 #: Contraction over pixels, loops (batch, row, column, feature, channel): 4×16 vector tiles along
 #: the columns, which MobileNetV2's widths (112 down to 14) divide.
 PIXEL_TILES = ([1, 2, 8, 48, 0], [1, 1, 4, 16, 0], [0, 0, 0, 0, 4])
@@ -52,6 +62,12 @@ def fits(op: Conv) -> bool:
         and not any(op.padding)
         and op.result_type.element_type == ir.F32Type.get()
     )
+
+
+def runs_over_pixels(op: Conv) -> bool:
+    """Whether the convolution runs as a contraction over its pixels, not a matmul over their rows."""
+    batch, channels, height, width = op.result_type.shape
+    return not _shares_filter(batch * height * width, op.input.type.shape[1], channels) and padded_next(op)
 
 
 def padded_next(op: Conv) -> bool:
@@ -81,7 +97,7 @@ def tiled_pointwise(nhwc: ir.Value, filter: ir.Value, result_shape: Sequence[int
     if not over_pixels:
         rows = reshape(nhwc, [batch * height * width, channels])
         product = linalg.matmul(rows, weights, outs=[filled([rows.type.shape[0], features], element, 0)])
-        _set_tiles(product, ROW_TILES)
+        _set_tiles(product, _row_tiles(rows.type.shape[0], channels, features))
         return reshape(product, result_shape)
     n, h, w, f, c = dims(5)
     maps = [affine_map(5, [n, h, w, c]), affine_map(5, [c, f]), affine_map(5, [n, h, w, f])]
@@ -94,6 +110,17 @@ def tiled_pointwise(nhwc: ir.Value, filter: ir.Value, result_shape: Sequence[int
     )
     _set_tiles(product, PIXEL_TILES)
     return product
+
+
+def _shares_filter(rows: int, channels: int, features: int) -> bool:
+    return rows <= SHARED_FILTER_ROWS and channels * features * 4 > SHARED_FILTER_BYTES
+
+
+def _row_tiles(rows: int, channels: int, features: int) -> tuple[list[int], list[int], list[int]]:
+    if not _shares_filter(rows, channels, features):
+        return ROW_TILES
+    all_rows = -(-rows // 6) * 6
+    return ([all_rows, 16 if features < 512 else 32, 0], [6, 16, 0], [0, 0, 4])
 
 
 def _set_tiles(value: ir.Value, tiles: tuple[list[int], list[int], list[int]]) -> None:

@@ -337,6 +337,31 @@ def test_pointwise_convolutions_carry_register_tiles_without_avx512(avx512, tmp_
     assert ("--iree-global-opt-propagate-transposes=false" in flags) == (not avx512)
 
 
+def test_pointwise_convolutions_with_few_rows_read_their_filter_once(tmp_path, monkeypatch):
+    """A MobileNetV2 block at 7×7 pixels whose 1×1 filters are larger than 256 KiB: both 1×1
+    convolutions are matmuls that take all 49 rows in one workgroup (pointwise.py), the expansion
+    too, though padded next, and the block computes what the ONNX reference does."""
+    monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: False)
+    rng = np.random.default_rng(11)
+    weights = {
+        "expand": (rng.standard_normal((768, 128, 1, 1)) / 8).astype(np.float32),
+        "depthwise": rng.standard_normal((768, 1, 3, 3)).astype(np.float32),
+        "project": (rng.standard_normal((128, 768, 1, 1)) / 16).astype(np.float32),
+        "project_bias": rng.standard_normal(128).astype(np.float32),
+    }
+    model = _inverted_residual(weights, [1, 128, 7, 7], "Add", [1, 128, 7, 7])
+    feeds = {"x": rng.standard_normal((1, 128, 7, 7)).astype(np.float32)}
+    _, temps = _compiled_and_checked(model, feeds, tmp_path)
+    lowered = (temps / LOWERED).read_text()
+    tiles = dict(re.findall(r"#(\w+) = #iree_cpu\.lowering_config<cache_parallel = (\[[\d, ]+\])", lowered))
+    infos = {name: tiles[config] for name, config in re.findall(r"#(\w+) = #iree_codegen\.compilation_info<lowering_config = #(\w+)", lowered)}
+    matmuls = re.findall(r"linalg\.matmul \{compilation_info = #(\w+)\} ins\(%\S+, %\S+ : (tensor<\w+>)", lowered)
+    assert [(infos[info], operand) for info, operand in matmuls] == [
+        ("[54, 32, 0]", "tensor<49x128xf32>"),
+        ("[54, 16, 0]", "tensor<49x768xf32>"),
+    ]
+
+
 def test_data_tiling_keeps_the_next_pack_out_of_a_depthwise_convolution(tmp_path, monkeypatch):
     """A MobileNetV2 block (1x1 expansion, ReLU6, padded 3x3 depthwise, 1x1 projection) under the
     data-tiling-inner-pads strategy: the depthwise convolution pads in its own dispatch, so IREE packs the

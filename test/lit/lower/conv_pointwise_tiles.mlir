@@ -13,6 +13,10 @@
 // CHECK-DAG: #[[PIPELINE:.*]] = #iree_codegen.translation_info<pipeline = #iree_cpu.pipeline<DoubleTilingExpert>, {enable_loop_peeling}>
 // CHECK-DAG: #[[PIXELS:.*]] = #iree_codegen.compilation_info<lowering_config = #[[PIXEL_TILES]], translation_info = #[[PIPELINE]]>
 // CHECK-DAG: #[[ROWS:.*]] = #iree_codegen.compilation_info<lowering_config = #[[ROW_TILES]], translation_info = #[[PIPELINE]]>
+// CHECK-DAG: #[[SHARED_COLS16:.*]] = #iree_cpu.lowering_config<cache_parallel = [54, 16, 0], distribution = [54, 16, 0], vector_common_parallel = [6, 16, 0], vector_reduction = [0, 0, 4]>
+// CHECK-DAG: #[[SHARED_COLS32:.*]] = #iree_cpu.lowering_config<cache_parallel = [54, 32, 0], distribution = [54, 32, 0], vector_common_parallel = [6, 16, 0], vector_reduction = [0, 0, 4]>
+// CHECK-DAG: #[[EXPAND:.*]] = #iree_codegen.compilation_info<lowering_config = #[[SHARED_COLS32]], translation_info = #[[PIPELINE]]>
+// CHECK-DAG: #[[PROJECT:.*]] = #iree_codegen.compilation_info<lowering_config = #[[SHARED_COLS16]], translation_info = #[[PIPELINE]]>
 // CHECK-LABEL: func.func @block
 // CHECK: %[[WE:.*]] = linalg.transpose ins(%{{.*}} : tensor<96x16xf32>) outs(%{{.*}} : tensor<16x96xf32>) permutation = [1, 0]
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%{{.*}}, %[[WE]] : tensor<1x14x14x16xf32>, tensor<16x96xf32>) outs(%{{.*}} : tensor<1x14x14x96xf32>) attrs = {compilation_info = #[[PIXELS]]}
@@ -26,6 +30,21 @@ func.func @block(%x: tensor<1x16x14x14xf32>, %we: tensor<96x16x1x1xf32>, %be: te
   %2 = "gimlet.conv"(%1, %wd) {strides = array<i64: 1, 1>, padding = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 96 : i64} : (tensor<1x96x14x14xf32>, tensor<96x1x3x3xf32>) -> tensor<1x96x14x14xf32>
   %3 = "gimlet.conv"(%2, %wp) {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x96x14x14xf32>, tensor<24x96x1x1xf32>) -> tensor<1x24x14x14xf32>
   return %3 : tensor<1x24x14x14xf32>
+}
+
+// With few rows (7×7 pixels) and a filter larger than 256 KiB, one workgroup
+// takes all rows (49, as 54: nine 6-row tiles; attributes above), so that the
+// filter is read once; the expansion is such a matmul too, though padded next.
+// CHECK-LABEL: func.func @last_stage
+// CHECK: linalg.matmul {compilation_info = #[[EXPAND]]} ins(%{{.*}}, %{{.*}} : tensor<49x160xf32>, tensor<160x960xf32>) outs(%{{.*}} : tensor<49x960xf32>)
+// CHECK: tensor.pad
+// CHECK: linalg.depthwise_conv_2d_nhwc_hwc
+// CHECK: linalg.matmul {compilation_info = #[[PROJECT]]} ins(%{{.*}}, %{{.*}} : tensor<49x960xf32>, tensor<960x160xf32>) outs(%{{.*}} : tensor<49x160xf32>)
+func.func @last_stage(%x: tensor<1x160x7x7xf32>, %we: tensor<960x160x1x1xf32>, %wd: tensor<960x1x3x3xf32>, %wp: tensor<160x960x1x1xf32>) -> tensor<1x160x7x7xf32> {
+  %0 = "gimlet.conv"(%x, %we) {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x160x7x7xf32>, tensor<960x160x1x1xf32>) -> tensor<1x960x7x7xf32>
+  %1 = "gimlet.conv"(%0, %wd) {strides = array<i64: 1, 1>, padding = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 960 : i64} : (tensor<1x960x7x7xf32>, tensor<960x1x3x3xf32>) -> tensor<1x960x7x7xf32>
+  %2 = "gimlet.conv"(%1, %wp) {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x960x7x7xf32>, tensor<160x960x1x1xf32>) -> tensor<1x160x7x7xf32>
+  return %2 : tensor<1x160x7x7xf32>
 }
 
 // Strided, padded, f16 and larger-kernel convolutions are as without the option.
