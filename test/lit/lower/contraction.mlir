@@ -66,6 +66,17 @@ func.func @matvec(%a: tensor<2x3xf32>, %v: tensor<3xf32>) -> tensor<2xf32> {
   return %0 : tensor<2xf32>
 }
 
+// A product of one row takes its left operand through an optimization barrier, which keeps IREE's
+// data-tiling pack of it out of the dispatch that makes it (LowerMatmul).
+// CHECK-LABEL: func.func @one_row
+// CHECK-SAME: (%[[A:[^:]+]]: tensor<1x3xf32>, %[[B:[^:]+]]: tensor<3x4xf32>)
+// CHECK: %[[KEPT:.*]] = util.optimization_barrier %[[A]] : tensor<1x3xf32>
+// CHECK: linalg.matmul ins(%[[KEPT]], %[[B]] : tensor<1x3xf32>, tensor<3x4xf32>)
+func.func @one_row(%a: tensor<1x3xf32>, %b: tensor<3x4xf32>) -> tensor<1x4xf32> {
+  %0 = "gimlet.matmul"(%a, %b) : (tensor<1x3xf32>, tensor<3x4xf32>) -> tensor<1x4xf32>
+  return %0 : tensor<1x4xf32>
+}
+
 // A 16-bit matmul accumulates in f32 and is rounded to f16 once, at the end.
 // CHECK-LABEL: func.func @matmul_f16
 // CHECK-SAME: (%[[A:[^:]+]]: tensor<4x8xf16>, %[[B:[^:]+]]: tensor<8x3xf16>)
