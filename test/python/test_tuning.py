@@ -41,6 +41,10 @@ def test_default_strategy_follows_the_model_class():
     kept_apart = "--iree-global-opt-propagate-transposes=false"
     assert [kept_apart in narrow.strategies()[name] for name in ("conv-data-tiling", "data-tiling", "default")] == [True, True, False]
     assert not any(kept_apart in flags for flags in wide.strategies().values())
+    # ... and, there, take data-tiled matmuls in smaller workgroups than IREE's default.
+    smaller = "--iree-llvmcpu-matmul-tile-bytes=196608"
+    assert [smaller in narrow.strategies()[name] for name in ("conv-data-tiling", "data-tiling", "default")] == [True, True, False]
+    assert not any(smaller in flags for flags in wide.strategies().values())
     assert get_target("vulkan").strategies() == {"default": []}
 
 
