@@ -313,6 +313,15 @@ def _inverted_residual(weights: dict, input_shape: list[int], tail: str, output_
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
 
 
+def _residual_block_lowered(weights: dict, input_shape: list[int], rng, tmp_path):
+    """The block with its residual add, compiled and checked against the ONNX reference on a random
+    input: the bundle and gimlet's lowered IR."""
+    model = _inverted_residual(weights, input_shape, "Add", input_shape)
+    feeds = {"x": rng.standard_normal(input_shape).astype(np.float32)}
+    bundle, temps = _compiled_and_checked(model, feeds, tmp_path)
+    return bundle, (temps / LOWERED).read_text()
+
+
 @pytest.mark.parametrize("avx512", [False, True], ids=["avx2", "avx512"])
 def test_pointwise_convolutions_carry_register_tiles_without_avx512(avx512, tmp_path, monkeypatch):
     """Without AVX-512, f32 1×1 convolutions of stride 1 carry their register tiles for IREE
@@ -330,10 +339,7 @@ def test_pointwise_convolutions_carry_register_tiles_without_avx512(avx512, tmp_
         "project": (rng.standard_normal((16, 48, 1, 1)) / 4).astype(np.float32),
         "project_bias": rng.standard_normal(16).astype(np.float32),
     }
-    model = _inverted_residual(weights, [2, 16, 10, 13], "Add", [2, 16, 10, 13])
-    feeds = {"x": rng.standard_normal((2, 16, 10, 13)).astype(np.float32)}
-    bundle, temps = _compiled_and_checked(model, feeds, tmp_path)
-    lowered = (temps / LOWERED).read_text()
+    bundle, lowered = _residual_block_lowered(weights, [2, 16, 10, 13], rng, tmp_path)
     pixels = re.findall(r"ins\(%\S+, %\S+ : tensor<2x10x13x16xf32>, tensor<16x48xf32>\).*compilation_info", lowered)
     rows = re.findall(r"linalg\.matmul \{compilation_info = #\w+\} ins\(%\S+, %\S+ : tensor<260x48xf32>, tensor<48x16xf32>\)", lowered)
     assert (len(pixels), len(rows)) == ((0, 0) if avx512 else (1, 1))
@@ -353,10 +359,7 @@ def test_pointwise_convolutions_with_few_rows_read_their_filter_once(tmp_path, m
         "project": (rng.standard_normal((128, 768, 1, 1)) / 16).astype(np.float32),
         "project_bias": rng.standard_normal(128).astype(np.float32),
     }
-    model = _inverted_residual(weights, [1, 128, 7, 7], "Add", [1, 128, 7, 7])
-    feeds = {"x": rng.standard_normal((1, 128, 7, 7)).astype(np.float32)}
-    _, temps = _compiled_and_checked(model, feeds, tmp_path)
-    lowered = (temps / LOWERED).read_text()
+    _, lowered = _residual_block_lowered(weights, [1, 128, 7, 7], rng, tmp_path)
     tiles = dict(re.findall(r"#(\w+) = #iree_cpu\.lowering_config<cache_parallel = (\[[\d, ]+\])", lowered))
     infos = {name: tiles[config] for name, config in re.findall(r"#(\w+) = #iree_codegen\.compilation_info<lowering_config = #(\w+)", lowered)}
     matmuls = re.findall(r"linalg\.matmul \{compilation_info = #(\w+)\} ins\(%\S+, %\S+ : (tensor<\w+>)", lowered)
