@@ -119,8 +119,9 @@ def _shares_filter(rows: int, channels: int, features: int) -> bool:
 def _row_tiles(rows: int, channels: int, features: int) -> tuple[list[int], list[int], list[int]]:
     if not _shares_filter(rows, channels, features):
         return ROW_TILES
-    all_rows = -(-rows // 6) * 6
-    return ([all_rows, 16 if features < 512 else 32, 0], [6, 16, 0], [0, 0, 4])
+    _, vector, reduction = ROW_TILES
+    all_rows = -(-rows // vector[0]) * vector[0]
+    return ([all_rows, 16 if features < 512 else 32, 0], vector, reduction)
 
 
 def _set_tiles(value: ir.Value, tiles: tuple[list[int], list[int], list[int]]) -> None:
