@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 from iree.compiler import ir
-from iree.compiler.dialects import arith, linalg, util
+from iree.compiler.dialects import arith, iree_tensor_ext, linalg
 
 from ...dialects import (
     Attention,
@@ -48,11 +48,15 @@ def _zero_init(shape, element_type) -> ir.Value:
 class LowerMatmul(RewritePattern):
     """Matrix products as linalg.matmul where the batch folds into rows, else linalg.batch_matmul.
 
-    The left operand of a product of one row passes an optimization barrier.
-    IREE fuses its data-tiling pack into the dispatch that made it, and the
-    pack's one-wide tiles made that whole dispatch scalar: MobileNetV2's
-    global average pool took 80 µs so, and 11 with the pack in a dispatch of
-    its own (1 µs; one thread).
+    The left operand of a product of one row starts a compute barrier
+    (iree_tensor_ext.compute_barrier.start). IREE fuses its data-tiling pack
+    into the dispatch that made it, and the pack's one-wide tiles made that
+    whole dispatch scalar: MobileNetV2's global average pool took 80 µs so,
+    and 12 with the pack in a dispatch of its own (1 µs; one thread). A
+    util.optimization_barrier separated them as well, but split the call's
+    work into two submissions, with a wait between them: 300-600 µs more a
+    call between dispatches (MobileNetV2, 1 and 2 threads; 100-300 µs of the
+    cnn example's 170-370).
 
     16-bit floats accumulate in f32 and are rounded once at the end, as ONNX
     Runtime does: accumulated in f16, sums of a few dozen products were off by
@@ -84,7 +88,7 @@ class LowerMatmul(RewritePattern):
             rows = math.prod(lhs_shape[:-1])
             lhs = reshape(lhs, [rows, k])
             if rows == 1:
-                lhs = util.OptimizationBarrierOp([lhs.type], [lhs]).results[0]
+                lhs = iree_tensor_ext.ComputeBarrierStartOp(lhs.type, lhs, []).result
             product = linalg.matmul(lhs, rhs, outs=[_zero_init([rows, n], element)], indexing_maps=matmul_maps(False))
             return reshape(product, result_shape)
         batch = broadcast_shapes(lhs_shape[:-2], rhs_shape[:-2])

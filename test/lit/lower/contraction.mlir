@@ -66,11 +66,13 @@ func.func @matvec(%a: tensor<2x3xf32>, %v: tensor<3xf32>) -> tensor<2xf32> {
   return %0 : tensor<2xf32>
 }
 
-// A product of one row takes its left operand through an optimization barrier, which keeps IREE's
-// data-tiling pack of it out of the dispatch that makes it (LowerMatmul).
+// A product of one row takes its left operand through a compute barrier, which keeps IREE's
+// data-tiling pack of it out of the dispatch that makes it without splitting the call's work
+// (LowerMatmul).
 // CHECK-LABEL: func.func @one_row
 // CHECK-SAME: (%[[A:[^:]+]]: tensor<1x3xf32>, %[[B:[^:]+]]: tensor<3x4xf32>)
-// CHECK: %[[KEPT:.*]] = util.optimization_barrier %[[A]] : tensor<1x3xf32>
+// CHECK-NOT: util.optimization_barrier
+// CHECK: %[[KEPT:.*]] = iree_tensor_ext.compute_barrier.start %[[A]] : tensor<1x3xf32> -> tensor<1x3xf32>
 // CHECK: linalg.matmul ins(%[[KEPT]], %[[B]] : tensor<1x3xf32>, tensor<3x4xf32>)
 func.func @one_row(%a: tensor<1x3xf32>, %b: tensor<3x4xf32>) -> tensor<1x4xf32> {
   %0 = "gimlet.matmul"(%a, %b) : (tensor<1x3xf32>, tensor<3x4xf32>) -> tensor<1x4xf32>
