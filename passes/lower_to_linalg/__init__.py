@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from iree.compiler import ir, passmanager
 
 from ...dialects import is_gimlet, location_name
-from ..base import ModulePass, PassFailure, PassOptionError, apply_patterns, register_pass
-from . import contraction, data_movement, elementwise, layout, normalization, reduction
+from ..base import ModulePass, PassFailure, PassOptionError, apply_patterns, erase_dead_ops, functions, register_pass
+from . import contraction, data_movement, elementwise, layout, normalization, pointwise, reduction
 from .foreign import inline_foreign_ops
 
 #: Layouts 2-d convolutions may be lowered in (`conv-layout=`).
@@ -125,6 +125,12 @@ class LowerToLinalg(ModulePass):
 
     def apply(self, module: ir.Module) -> None:
         _check_static(module)
+        if self.conv_pointwise_tiles:
+            # Before any convolution is lowered: the rewrite spans two of them.
+            apply_patterns(module, [pointwise.ComputePaddedOutput()])
+            for function in functions(module):
+                for block in function.regions[0].blocks:
+                    erase_dead_ops(block, is_gimlet)
         apply_patterns(
             module,
             patterns(self.conv_layout, self.conv_windows, self.conv_even_depthwise, self.conv_winograd, self.conv_pointwise_tiles),

@@ -15,7 +15,7 @@ import math
 
 from iree.compiler import ir
 
-from ...dialects import Elementwise, Reshape, Transpose
+from ...dialects import Elementwise, Pad, Reshape, Transpose
 from ..base import NoMatch, RewritePattern, defining_op
 
 
@@ -32,6 +32,14 @@ def _inverse(permutation: list[int]) -> list[int]:
     for position, axis in enumerate(permutation):
         inverse[axis] = position
     return inverse
+
+
+def applied_to(op: Elementwise, operands: list[ir.Value]) -> ir.Value:
+    """`op`'s function, with its attributes, applied to other operands."""
+    attributes = {name: op.float(name) for name in ("alpha", "min", "max") if op.attr(name) is not None}
+    if op.attr("approximate") is not None:
+        attributes["approximate"] = op.string("approximate")
+    return Elementwise.build(op.fn, operands, element_type=op.result_type.element_type, **attributes).result
 
 
 class SinkTransposeThroughElementwise(RewritePattern):
@@ -66,11 +74,27 @@ class SinkTransposeThroughElementwise(RewritePattern):
             if padded != shape:
                 value = Reshape.build(value, padded).result
             operands.append(Transpose.build(value, inverse).result)
-        attributes = {name: op.float(name) for name in ("alpha", "min", "max") if op.attr(name) is not None}
-        if op.attr("approximate") is not None:
-            attributes["approximate"] = op.string("approximate")
-        inner = Elementwise.build(op.fn, operands, element_type=op.result_type.element_type, **attributes).result
-        return [Transpose.build(inner, chosen).result]
+        return [Transpose.build(applied_to(op, operands), chosen).result]
+
+
+class SinkTransposeThroughPad(RewritePattern):
+    """pad(T(a)) → T(pad'(a)), pad' padding a's axes as pad did T(a)'s: a 1×1 convolution that
+    computes over its padded grid (pointwise.ComputePaddedOutput) pads its NCHW input, between
+    the previous layer's transpose back and its own transpose in, which then cancel."""
+
+    ROOTS = (Pad.operation_name(),)
+
+    def rewrite(self, operation):
+        op = Pad(operation)
+        permutation = _transposed(op.input)
+        if permutation is None:
+            raise NoMatch("its input is not transposed")
+        inverse = _inverse(permutation)
+        low, high = op.pad_low, op.pad_high
+        inner = Pad.build(
+            defining_op(op.input).operands[0], [low[i] for i in inverse], [high[i] for i in inverse], op.mode, op.value
+        ).result
+        return [Transpose.build(inner, permutation).result]
 
 
 class CancelTransposes(RewritePattern):
@@ -86,4 +110,4 @@ class CancelTransposes(RewritePattern):
         return [defining_op(op.input).operands[0]]
 
 
-PATTERNS = [SinkTransposeThroughElementwise(), CancelTransposes()]
+PATTERNS = [SinkTransposeThroughElementwise(), SinkTransposeThroughPad(), CancelTransposes()]

@@ -369,6 +369,25 @@ def test_pointwise_convolutions_with_few_rows_read_their_filter_once(tmp_path, m
     ]
 
 
+def test_an_expansion_padded_next_computes_over_the_padded_grid(tmp_path, monkeypatch):
+    """A MobileNetV2 block at 28×28 pixels: the expansion pads its input and runs over the 30×30
+    grid, its biased, clipped border zeroed, and the depthwise convolution reads it unpadded
+    (pointwise.ComputePaddedOutput); the block computes what the ONNX reference does, edges
+    included, though its bias makes the expansion's border 1 to 6 before zeroing."""
+    monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: False)
+    rng = np.random.default_rng(5)
+    weights = {
+        "expand": (rng.standard_normal((96, 16, 1, 1)) / 4).astype(np.float32),
+        "expand_bias": rng.uniform(1, 6, 96).astype(np.float32),
+        "depthwise": rng.standard_normal((96, 1, 3, 3)).astype(np.float32),
+        "project": (rng.standard_normal((16, 96, 1, 1)) / 8).astype(np.float32),
+    }
+    _, lowered = _residual_block_lowered(weights, [1, 16, 28, 28], rng, tmp_path)
+    assert re.search(r"linalg\.matmul \{compilation_info = #\w+\} ins\(%\S+, %\S+ : tensor<900x16xf32>, tensor<16x96xf32>\)", lowered)
+    assert "arith.select" in lowered
+    assert "tensor<1x28x28x96xf32> to tensor<1x30x30x96xf32>" not in lowered  # no pad of the expansion's result
+
+
 def test_data_tiling_keeps_the_next_pack_out_of_a_depthwise_convolution(tmp_path, monkeypatch):
     """A MobileNetV2 block (1x1 expansion, ReLU6, padded 3x3 depthwise, 1x1 projection) under the
     data-tiling-inner-pads strategy: the depthwise convolution pads in its own dispatch, so IREE packs the

@@ -32,6 +32,40 @@ func.func @block(%x: tensor<1x16x14x14xf32>, %we: tensor<96x16x1x1xf32>, %be: te
   return %3 : tensor<1x24x14x14xf32>
 }
 
+// At 28×28 the padded grid adds 15% pixels (ComputePaddedOutput): the
+// expansion pads its input instead, as NHWC (the transposes between it and the
+// projection before it cancel across the pad), runs as a matmul over the 30×30
+// rows, zeroes their border, and the depthwise convolution reads it unpadded.
+// The projection, now padded next, is a contraction over pixels.
+// CHECK-LABEL: func.func @padded_grid
+// CHECK: %[[PROJECTED:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x28x28x16xf32>) attrs = {compilation_info = #[[PIXELS]]}
+// CHECK-NOT: linalg.transpose ins(%[[PROJECTED]]
+// CHECK: tensor.pad %[[PROJECTED]] low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK: } : tensor<1x28x28x16xf32> to tensor<1x30x30x16xf32>
+// CHECK: linalg.matmul {compilation_info = #[[ROWS]]} ins(%{{.*}}, %{{.*}} : tensor<900x16xf32>, tensor<16x96xf32>)
+// CHECK: arith.cmpf ogt
+// CHECK: arith.select
+// CHECK-NOT: tensor.pad
+// CHECK: linalg.depthwise_conv_2d_nhwc_hwc {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x30x30x96xf32>, tensor<3x3x96xf32>) outs(%{{.*}} : tensor<1x28x28x96xf32>)
+func.func @padded_grid(%x: tensor<1x16x28x28xf32>, %wp: tensor<16x16x1x1xf32>, %we: tensor<96x16x1x1xf32>, %be: tensor<96xf32>, %wd: tensor<96x1x3x3xf32>) -> tensor<1x96x28x28xf32> {
+  %0 = "gimlet.conv"(%x, %wp) {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x16x28x28xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x28x28xf32>
+  %1 = "gimlet.conv"(%0, %we, %be) {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x16x28x28xf32>, tensor<96x16x1x1xf32>, tensor<96xf32>) -> tensor<1x96x28x28xf32>
+  %2 = "gimlet.elementwise"(%1) {fn = "clamp", min = 0.0 : f64, max = 6.0 : f64} : (tensor<1x96x28x28xf32>) -> tensor<1x96x28x28xf32>
+  %3 = "gimlet.conv"(%2, %wd) {strides = array<i64: 1, 1>, padding = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 96 : i64} : (tensor<1x96x28x28xf32>, tensor<96x1x3x3xf32>) -> tensor<1x96x28x28xf32>
+  return %3 : tensor<1x96x28x28xf32>
+}
+
+// A value between the two convolutions with another user keeps the pad after the expansion.
+// CHECK-LABEL: func.func @shared_expansion
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x28x28x96xf32>) attrs = {compilation_info = #[[PIXELS]]}
+// CHECK: tensor.pad
+// CHECK: linalg.depthwise_conv_2d_nhwc_hwc
+func.func @shared_expansion(%x: tensor<1x16x28x28xf32>, %we: tensor<96x16x1x1xf32>, %wd: tensor<96x1x3x3xf32>) -> (tensor<1x96x28x28xf32>, tensor<1x96x28x28xf32>) {
+  %0 = "gimlet.conv"(%x, %we) {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x16x28x28xf32>, tensor<96x16x1x1xf32>) -> tensor<1x96x28x28xf32>
+  %1 = "gimlet.conv"(%0, %wd) {strides = array<i64: 1, 1>, padding = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 96 : i64} : (tensor<1x96x28x28xf32>, tensor<96x1x3x3xf32>) -> tensor<1x96x28x28xf32>
+  return %0, %1 : tensor<1x96x28x28xf32>, tensor<1x96x28x28xf32>
+}
+
 // With few rows (7×7 pixels) and a filter larger than 256 KiB, one workgroup
 // takes all rows (49, as 54: nine 6-row tiles; attributes above), so that the
 // filter is read once; the expansion is such a matmul too, though padded next.
