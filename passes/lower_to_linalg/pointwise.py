@@ -174,10 +174,10 @@ class ComputePaddedOutput(RewritePattern):
         consumer = Conv(operation)
         if consumer.spatial_rank != 2 or not any(consumer.padding):
             raise NoMatch("not a padded 2-d convolution")
-        chain, value = [], consumer.input
+        chain, value = [], consumer.input  # (pointwise op, its full-size operand), consumer side first
         while (producer := defining_op(value)) is not None and producer.name == Elementwise.operation_name():
-            chain.append(Elementwise(producer))
-            value = _pixel_operand(chain[-1])
+            value = _pixel_operand(Elementwise(producer))
+            chain.append((Elementwise(producer), value))
         if producer is None or producer.name != Conv.operation_name() or not fits(Conv(producer)):
             raise NoMatch("its input is not a 1×1 convolution through pointwise ops")
         pointwise = Conv(producer)
@@ -186,12 +186,12 @@ class ComputePaddedOutput(RewritePattern):
         grown = [height + begins[0] + ends[0], width + begins[1] + ends[1]]
         if math.prod(grown) > self.MAX_GROWTH * height * width:
             raise NoMatch("the padded grid has too many more pixels")
-        if any(len(list(op.result.uses)) != 1 for op in [pointwise, *chain]):
+        if any(len(list(op.result.uses)) != 1 for op in [pointwise, *(op for op, _ in chain)]):
             raise NoMatch("a value between the convolutions has other users")
         padded = Pad.build(pointwise.input, [0, 0, *begins], [0, 0, *ends], "constant", 0.0).result
         value = Conv.build(padded, pointwise.filter, pointwise.bias, pointwise.strides, [0] * 4, pointwise.dilations).result
-        for op in reversed(chain):
-            value = applied_to(op, [value if operand == _pixel_operand(op) else operand for operand in op.operands])
+        for op, pixels in reversed(chain):
+            value = applied_to(op, [value if operand == pixels else operand for operand in op.operands])
         interior = np.zeros([1, 1, *grown], dtype=np.float32)
         interior[..., begins[0] : begins[0] + height, begins[1] : begins[1] + width] = 1.0
         zero = Constant.splat(0.0, ir.RankedTensorType.get([], value.type.element_type)).result
