@@ -234,11 +234,11 @@ def profile_gimlet(case: Case, threads: int, calls: int, scratch: Path) -> Profi
 
 def _module_fills(temps: Path, partition: str, module: dict) -> tuple[int, int]:
     """The fills of the module gimlet built, recompiled to IREE's HAL phase from the kept input."""
+    from gimlet.compiler.driver import AFTER_PASSES, GLOBAL_OPTIMIZATION
     from iree.compiler import tools as iree_tools
 
-    after = temps / f"iree-{partition}.cpu.global-optimization.after-passes.mlir"
-    if module.get("after_global_optimization") and after.exists():
-        source, phase = after, ["--compile-from=global-optimization"]
+    if module.get("after_global_optimization"):
+        source, phase = temps / f"iree-{partition}.cpu.{AFTER_PASSES}.mlir", [f"--compile-from={GLOBAL_OPTIMIZATION}"]
     else:
         source, phase = temps / f"iree-{partition}.cpu.input.mlirbc", []
     hal = iree_tools.compile_file(
