@@ -96,3 +96,18 @@ def test_the_cnn_example_profiles_end_to_end(tmp_path):
     assert all(0 < row.min_us <= row.median_us for row in profiled.rows)
     fills, filled = profiled.fills
     assert fills >= 1 and filled > 0  # its padded convolutions' zero borders
+
+
+def test_an_unknown_model_name_is_a_clear_error(tmp_path):
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, str(Path(dp.__file__)), "--models", "no_such_model", "--output", str(tmp_path / "out.md")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "no case matches --models 'no_such_model'" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "out.md").exists()
