@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import types
 import zipfile
 
 import numpy as np
@@ -264,6 +265,22 @@ def test_input_errors_are_clear(cnn_bundle):
         session.run({"image": np.zeros((1, 3, 16, 16), np.float32)})
     with pytest.raises(InputError, match="takes 1 input"):
         session.run(good, good)
+    with pytest.raises(InputError, match="either in order or by name, not both"):
+        session.run(good, image=good)
+
+
+def test_inputs_by_dict_by_any_mapping_in_order_and_by_name_agree(cnn_bundle):
+    """A dict of inputs is read without a copy, and left as it was given; any other mapping is
+    read like one."""
+    session = gimlet.load(cnn_bundle)
+    image = np.random.default_rng(0).standard_normal((1, 3, 32, 32)).astype(np.float32)
+    feeds = {"image": image}
+    by_dict = session.run(feeds)
+    assert list(feeds) == ["image"] and feeds["image"] is image
+    for result in (session.run(types.MappingProxyType(feeds)), session.run(image), session.run(image=image)):
+        assert result.keys() == by_dict.keys()
+        for name in result:
+            np.testing.assert_array_equal(result[name], by_dict[name])
 
 
 def test_missing_device_falls_back_with_one_warning(tmp_path):
