@@ -3,10 +3,12 @@
     pip install torch==2.13.0 pillow && pip install --no-deps torchvision==0.28.0
     python benchmarks/runtime_overhead.py [--threads 2] [--rounds 7]
 
-1. One-partition bundle on the CPU (ResNet-18, random weights) through
+1. One-partition bundles on the CPU (ResNet-18 with random weights, and the
+   mlp example, whose call is mostly runtime) through
    `gimlet.load(...).run(...)`, against the same module and weights called
-   directly through iree.runtime (VmContext + FunctionInvoker). Rounds
-   interleave the two; the figure is the median of per-round medians.
+   directly through iree.runtime (VmContext + FunctionInvoker, results read
+   back to host arrays). Rounds interleave the two; the figure is the
+   median of per-round medians.
 2. Per-partition dispatch overhead: a chain of 50 small ops placed on two
    CPU device instances in turn (50 partitions, tensors stay on the host),
    against the same chain as one partition: (t50 - t1) / 49.
@@ -17,6 +19,7 @@ Writes benchmarks/results/runtime_overhead.md.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -24,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import onnx
 from onnx import TensorProto, helper
-from common import interleaved, invocation, publish
+from common import cpu_name, interleaved, invocation, publish
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -54,6 +57,26 @@ def direct_invoker(bundle_path: Path):
     return bundle, invoker
 
 
+def one_partition_overhead(bundle_path: Path, feeds: dict[str, np.ndarray], rounds: int, iterations: int) -> dict:
+    """`Session.run` on a one-partition bundle against its module called through iree.runtime alone."""
+    import gimlet
+
+    session = gimlet.load(bundle_path)
+    _bundle, invoker = direct_invoker(bundle_path)
+    arrays = list(feeds.values())
+    times = interleaved(
+        {"gimlet": lambda: session.run(feeds), "iree": lambda: [r.to_host() for r in _results(invoker(*arrays))]},
+        rounds,
+        iterations,
+    )
+    return {"gimlet": times["gimlet"], "iree": times["iree"], "ratio": times["gimlet"] / times["iree"]}
+
+
+def _results(result) -> tuple:
+    """FunctionInvoker's results as a tuple: it returns a lone result bare."""
+    return result if isinstance(result, tuple) else (result,)
+
+
 def resnet18_overhead(directory: Path, rounds: int, iterations: int) -> dict:
     from cpu_latency import benchmark_cases
 
@@ -61,15 +84,16 @@ def resnet18_overhead(directory: Path, rounds: int, iterations: int) -> dict:
 
     (case,) = benchmark_cases(directory, "resnet18")
     bundle_path = gimlet.compile(case.onnx_path, targets=["cpu"]).save(directory / "resnet18.gimlet")
-    session = gimlet.load(bundle_path)
-    _bundle, invoker = direct_invoker(bundle_path)
-    x = case.inputs["image"]
-    times = interleaved(
-        {"gimlet": lambda: session.run({"image": x}), "iree": lambda: invoker(x).to_host()},
-        rounds,
-        iterations,
-    )
-    return {"gimlet_ms": times["gimlet"] * 1e3, "iree_ms": times["iree"] * 1e3, "ratio": times["gimlet"] / times["iree"]}
+    return one_partition_overhead(bundle_path, case.inputs, rounds, iterations)
+
+
+def mlp_overhead(directory: Path, rounds: int, iterations: int) -> dict:
+    """The mlp example (4×64 in, four dispatches of about 1 µs): the runtime's cost is most of a call."""
+    import gimlet
+
+    bundle_path = gimlet.compile(REPO / "examples" / "mlp.onnx", targets=["cpu"]).save(directory / "mlp.gimlet")
+    x = np.random.default_rng(0).standard_normal((4, 64)).astype(np.float32)
+    return one_partition_overhead(bundle_path, {"x": x}, rounds, iterations)
 
 
 def chain_model(length: int) -> onnx.ModelProto:
@@ -120,17 +144,23 @@ def main() -> int:
         directory = Path(scratch)
         print("measuring ResNet-18 ...", file=sys.stderr)
         resnet = resnet18_overhead(directory, args.rounds, args.iterations)
+        print("measuring the mlp example ...", file=sys.stderr)
+        mlp = mlp_overhead(directory, args.rounds, args.iterations * 50)
         print("measuring the 50-partition chain ...", file=sys.stderr)
         chain = partition_overhead(directory, args.rounds, args.iterations * 5)
     table = "\n".join(
         [
             "# Runtime overhead",
             "",
-            f"CPU, {args.threads} threads (IREE task topology), median of per-round medians over {args.rounds} interleaved rounds.",
+            (
+                f"Machine: {cpu_name()}, {os.cpu_count()} cores; {args.threads} threads (IREE task topology); median of "
+                f"per-round medians over {args.rounds} interleaved rounds."
+            ),
             "",
             "| measurement | gimlet | direct iree.runtime | ratio |",
             "| --- | ---: | ---: | ---: |",
-            f"| ResNet-18, one partition | {resnet['gimlet_ms']:.3f} ms | {resnet['iree_ms']:.3f} ms | {resnet['ratio']:.3f} |",
+            f"| ResNet-18, one partition | {resnet['gimlet'] * 1e3:.3f} ms | {resnet['iree'] * 1e3:.3f} ms | {resnet['ratio']:.3f} |",
+            f"| mlp example, one partition | {mlp['gimlet'] * 1e6:.1f} µs | {mlp['iree'] * 1e6:.1f} µs | {mlp['ratio']:.3f} |",
             "",
             "| measurement | value |",
             "| --- | ---: |",
