@@ -70,16 +70,17 @@ def plain_iree_times(model: Path, flags: list[str], strategy: str, directory: Pa
     """Plain IREE's times with gimlet's flags, or, where iree-compile rejects them on IREE's own import
     (MobileNetV2's NCHW graph exceeds the stack limit with data tiling's padding option), with the
     CPU target's fallback strategy, as gimlet falls back; the second value names that strategy."""
+    from gimlet.compiler.driver import IREE_INPUT_FLAG
     from gimlet.targets import get_target
 
     try:
-        return iree_times(model, [*flags, "--iree-input-type=auto"], directory), None
+        return iree_times(model, [*flags, IREE_INPUT_FLAG], directory), None
     except subprocess.CalledProcessError:
         target = get_target("cpu")
         fallback = target.fallback_strategy(strategy)
         if fallback == strategy:
             raise
-        fallback_flags = [*target.compile_flags(), *target.strategies()[fallback], "--iree-input-type=auto"]
+        fallback_flags = [*target.compile_flags(), *target.strategies()[fallback], IREE_INPUT_FLAG]
         return iree_times(model, fallback_flags, directory), fallback
 
 

@@ -32,6 +32,7 @@ from common import invocation
 from scipy.stats import spearmanr
 
 from gimlet.compiler.context import new_context
+from gimlet.compiler.driver import IREE_INPUT_FLAG
 from gimlet.compiler.onnx_import import import_model, load_model, prepare_model
 from gimlet.dialects import Work
 from gimlet.passes import PASSES
@@ -115,7 +116,7 @@ def count_dispatches(spec: OpSpec) -> int:
         module = ir.Module.parse(f"module {{\n{spec.function('f', 1)}\n}}")
         PASSES["gimlet-lower-to-linalg"]().apply(module)
         text = module.operation.get_asm()
-    flow = iree_tools.compile_str(text, extra_args=[*get_target("cpu").compile_flags(), "--iree-input-type=auto", "--compile-to=flow"])
+    flow = iree_tools.compile_str(text, extra_args=[*get_target("cpu").compile_flags(), IREE_INPUT_FLAG, "--compile-to=flow"])
     return flow.decode().count("flow.dispatch @")
 
 

@@ -234,7 +234,7 @@ def profile_gimlet(case: Case, threads: int, calls: int, scratch: Path) -> Profi
 
 def _module_fills(temps: Path, partition: str, module: dict) -> tuple[int, int]:
     """The fills of the module gimlet built, recompiled to IREE's HAL phase from the kept input."""
-    from gimlet.compiler.driver import AFTER_PASSES, GLOBAL_OPTIMIZATION
+    from gimlet.compiler.driver import AFTER_PASSES, GLOBAL_OPTIMIZATION, IREE_INPUT_FLAG
     from iree.compiler import tools as iree_tools
 
     if module.get("after_global_optimization"):
@@ -245,7 +245,7 @@ def _module_fills(temps: Path, partition: str, module: dict) -> tuple[int, int]:
         str(source),
         extra_args=[
             *module["flags"],
-            "--iree-input-type=auto",
+            IREE_INPUT_FLAG,
             *phase,
             "--compile-to=hal",
         ],

@@ -45,6 +45,7 @@ from iree.compiler import ir
 from iree.compiler import tools as iree_tools
 
 from .context import new_context
+from .driver import IREE_INPUT_FLAG
 from ..dialects import Work
 from ..errors import CompilationError
 from ..passes import PASSES
@@ -200,7 +201,7 @@ class DeviceBench:
         self.target = target
         self.driver = target.DRIVER
         self.device = open_device(self.driver)  # DeviceError when there is none here
-        self.flags = [*target.compile_flags(), "--iree-input-type=auto"]
+        self.flags = [*target.compile_flags(), IREE_INPUT_FLAG]
         self.instance = ireert.VmInstance()
         self.rng = np.random.default_rng(seed)
         self._tiny = self.prepare(OpSpec("gimlet.elementwise", ("tensor<4x4xf32>",) * 2, "tensor<4x4xf32>", '{fn = "add"}'))

@@ -282,7 +282,7 @@ def compile_bytecode(
     """iree-compile MLIR bytecode for `target` (a child process, so several may run at once). With
     `after_global_optimization` (gimlet pass names), in two runs: to the end of IREE's global
     optimization, where the passes run on IREE's IR, then from there to the module."""
-    flags = [*target.compile_flags(), *strategy_flags, "--iree-input-type=auto", *options.extra_iree_flags]
+    flags = [*target.compile_flags(), *strategy_flags, IREE_INPUT_FLAG, *options.extra_iree_flags]
     run = _IreeCompile(target, name, temps, stem)
     if not after_global_optimization:
         return run(source, "input.mlirbc", flags, "vmfb")
@@ -292,6 +292,9 @@ def compile_bytecode(
     run.note(f"gimlet-opt {' '.join('--' + p for p in after_global_optimization)} iree-{stem}.{GLOBAL_OPTIMIZATION}.mlir -o iree-{stem}.{AFTER_PASSES}.mlir")
     return run(passed, f"{AFTER_PASSES}.mlir", [*flags, f"--compile-from={GLOBAL_OPTIMIZATION}"], "vmfb")
 
+
+#: How iree-compile reads a module gimlet lowered (linalg on tensors, with any torch ops left).
+IREE_INPUT_FLAG = "--iree-input-type=auto"
 
 #: The iree-compile phase after which `compile_bytecode` may run gimlet passes on IREE's own IR,
 #: and the name its temps give their output.
