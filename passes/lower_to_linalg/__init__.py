@@ -21,12 +21,15 @@ def patterns(
     conv_even_depthwise: bool = False,
     conv_winograd: bool = False,
     conv_pointwise_tiles: bool = False,
+    matmul_narrow_tiles: bool = False,
 ) -> list:
     channels_last = conv_layout == "nhwc"
     return [
         # First, so that they see the transposes the convolutions leave before those are lowered.
         *(layout.PATTERNS if channels_last else []),
-        *contraction.patterns(channels_last, conv_windows, conv_even_depthwise, conv_winograd, conv_pointwise_tiles),
+        *contraction.patterns(
+            channels_last, conv_windows, conv_even_depthwise, conv_winograd, conv_pointwise_tiles, matmul_narrow_tiles
+        ),
         *normalization.PATTERNS,
         *reduction.patterns(channels_last=channels_last),
         *elementwise.PATTERNS,
@@ -106,8 +109,9 @@ class LowerToLinalg(ModulePass):
     `conv-even-depthwise=true` depthwise ones of odd width one column wider,
     `conv-winograd=true` dense 3×3 ones by Winograd's F(4×4, 3×3), and
     `conv-pointwise-tiles=true` f32 1×1 ones of stride 1 as contractions with
-    AVX2 register tiles for IREE (pointwise.py)
-    (the target chooses: `Target.lowering_options`).
+    AVX2 register tiles for IREE (pointwise.py); `matmul-narrow-tiles=true`
+    gives f32 matrix products of 2 to 4 rows AVX2 register tiles
+    (contraction.LowerMatmul) (the target chooses: `Target.lowering_options`).
     """
 
     NAME = "gimlet-lower-to-linalg"
@@ -118,6 +122,7 @@ class LowerToLinalg(ModulePass):
     conv_even_depthwise: bool = False
     conv_winograd: bool = False
     conv_pointwise_tiles: bool = False
+    matmul_narrow_tiles: bool = False
 
     def __post_init__(self):
         if self.conv_layout not in CONV_LAYOUTS:
@@ -133,7 +138,14 @@ class LowerToLinalg(ModulePass):
                     erase_dead_ops(block, is_gimlet)
         apply_patterns(
             module,
-            patterns(self.conv_layout, self.conv_windows, self.conv_even_depthwise, self.conv_winograd, self.conv_pointwise_tiles),
+            patterns(
+                self.conv_layout,
+                self.conv_windows,
+                self.conv_even_depthwise,
+                self.conv_winograd,
+                self.conv_pointwise_tiles,
+                self.matmul_narrow_tiles,
+            ),
         )
         left = []
 

@@ -170,3 +170,18 @@ def index_cast(value: ir.Value) -> ir.Value:
 def loop_index(dim: int) -> ir.Value:
     """The current index of loop `dim` inside a linalg.generic body."""
     return linalg.IndexOp(dim).result
+
+
+def set_cpu_tiles(value: ir.Value, tiles: tuple[list[int], list[int], list[int]]) -> None:
+    """Tell IREE's CPU code generation the tiles of the op that made `value`: workgroup, vector and
+    reduction tiles, with the remainders peeled rather than masked. IREE then also leaves the op out
+    of data tiling."""
+    distribution, vector, reduction = tiles
+    config = (
+        f"#iree_cpu.lowering_config<cache_parallel = {distribution}, distribution = {distribution}, "
+        f"vector_common_parallel = {vector}, vector_reduction = {reduction}>"
+    )
+    pipeline = "#iree_codegen.translation_info<pipeline = #iree_cpu.pipeline<DoubleTilingExpert>, {enable_loop_peeling}>"
+    value.owner.attributes["compilation_info"] = ir.Attribute.parse(
+        f"#iree_codegen.compilation_info<lowering_config = {config}, translation_info = {pipeline}>"
+    )

@@ -49,7 +49,16 @@ from iree.compiler.dialects import arith, linalg
 
 from ...dialects import Constant, Conv, Elementwise, Pad, Transpose
 from ..base import NoMatch, RewritePattern, defining_op
-from .builders import PARALLEL, REDUCTION, affine_map, dims, filled, generic, reshape
+from .builders import (
+    PARALLEL,
+    REDUCTION,
+    affine_map,
+    dims,
+    filled,
+    generic,
+    reshape,
+    set_cpu_tiles,
+)
 from .layout import applied_to
 
 #: Matmul over pixel rows, loops (row, feature, channel): workgroup tiles, vector tiles, and the
@@ -110,7 +119,7 @@ def tiled_pointwise(nhwc: ir.Value, filter: ir.Value, result_shape: Sequence[int
     if not over_pixels:
         rows = reshape(nhwc, [batch * height * width, channels])
         product = linalg.matmul(rows, weights, outs=[filled([rows.type.shape[0], features], element, 0)])
-        _set_tiles(product, _row_tiles(rows.type.shape[0], channels, features))
+        set_cpu_tiles(product, _row_tiles(rows.type.shape[0], channels, features))
         return reshape(product, result_shape)
     # Images stacked as rows: a unit batch loop would be folded away by IREE, which drops the tiles
     # with the op it rebuilds.
@@ -123,7 +132,7 @@ def tiled_pointwise(nhwc: ir.Value, filter: ir.Value, result_shape: Sequence[int
         [PARALLEL] * 3 + [REDUCTION],
         lambda x, y, acc: arith.addf(acc, arith.mulf(x, y)),
     )
-    _set_tiles(product, PIXEL_TILES)
+    set_cpu_tiles(product, PIXEL_TILES)
     return reshape(product, result_shape)
 
 
@@ -137,19 +146,6 @@ def _row_tiles(rows: int, channels: int, features: int) -> tuple[list[int], list
     _, vector, reduction = ROW_TILES
     all_rows = -(-rows // vector[0]) * vector[0]
     return ([all_rows, 16 if features < 512 else 32, 0], vector, reduction)
-
-
-def _set_tiles(value: ir.Value, tiles: tuple[list[int], list[int], list[int]]) -> None:
-    """Tell IREE's CPU code generation the tiles of the op that made `value`."""
-    distribution, vector, reduction = tiles
-    config = (
-        f"#iree_cpu.lowering_config<cache_parallel = {distribution}, distribution = {distribution}, "
-        f"vector_common_parallel = {vector}, vector_reduction = {reduction}>"
-    )
-    pipeline = "#iree_codegen.translation_info<pipeline = #iree_cpu.pipeline<DoubleTilingExpert>, {enable_loop_peeling}>"
-    value.owner.attributes["compilation_info"] = ir.Attribute.parse(
-        f"#iree_codegen.compilation_info<lowering_config = {config}, translation_info = {pipeline}>"
-    )
 
 
 class ComputePaddedOutput(RewritePattern):

@@ -34,6 +34,7 @@ def test_default_strategy_follows_the_model_class():
     assert wide.lowering_options() == "conv-layout=nhwc"
     assert narrow.lowering_options() == (
         "conv-layout=nhwc conv-windows=true conv-even-depthwise=true conv-winograd=true conv-pointwise-tiles=true"
+        " matmul-narrow-tiles=true"
     )
     assert "--iree-global-opt-use-im2col-for-convs" in wide.strategies()["conv"]
     # The tiled 1×1 convolutions need their filters transposed apart from them: the strategies conv
@@ -374,6 +375,34 @@ def test_pointwise_tiles_survive_iree_global_optimization(tmp_path, monkeypatch)
     ).decode()
     tiled = [len(re.findall(r"compilation_info = #", ir)) for ir in (lowered, optimized)]
     assert tiled == [2, 2]
+
+
+@pytest.mark.parametrize("avx512", [False, True], ids=["avx2", "avx512"])
+def test_narrow_matrix_products_carry_register_tiles_without_avx512(avx512, tmp_path, monkeypatch):
+    """Without AVX-512, the mlp example's two f32 layers over its 4 rows carry register tiles for
+    IREE (contraction.LowerMatmul), and IREE's executables use them; its 10-wide output layer keeps
+    IREE's own. Both lowerings compute what the ONNX reference does."""
+    import iree.compiler.tools as iree_tools
+    import onnx
+
+    monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: avx512)
+    feeds = {"x": np.random.default_rng(3).standard_normal((4, 64)).astype(np.float32)}
+    bundle, temps = _compiled_and_checked(onnx.load(EXAMPLES / "mlp.onnx"), feeds, tmp_path)
+    lowered = (temps / LOWERED).read_text()
+    tiled = re.findall(r"linalg\.matmul \{compilation_info = #\w+\} ins\(%\S+, %\S+ : (tensor<\w+>), (tensor<\w+>)\)", lowered)
+    wide = [("tensor<4x64xf32>", "tensor<64x128xf32>"), ("tensor<4x128xf32>", "tensor<128x64xf32>")]
+    assert tiled == ([] if avx512 else wide)
+    flags = bundle.manifest["partitions"][0]["modules"]["cpu"]["flags"]
+    configured = iree_tools.compile_file(
+        str(temps / "iree-p0.cpu.input.mlirbc"), extra_args=[*flags, "--compile-to=executable-configurations"]
+    ).decode()
+    exported = re.compile(r"hal\.executable\.export public @\w+?_matmul_(\w+?)_f32")
+    executables = {
+        exported.search(text).group(1): text for text in configured.split("hal.executable private")[1:] if exported.search(text)
+    }
+    narrow = {shape for shape, text in executables.items() if "vector_common_parallel = [4, 16, 0]" in text}
+    assert narrow == (set() if avx512 else {"4x128x64", "4x64x128"})
+    assert "4x10x64" in executables
 
 
 def test_pointwise_convolutions_with_few_rows_read_their_filter_once(tmp_path, monkeypatch):

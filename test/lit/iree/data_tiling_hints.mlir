@@ -189,3 +189,26 @@ func.func @named_ops(%image: tensor<1x6x6x1xf32>, %stem: tensor<3x3x1x4xf32>, %a
   %2 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%features, %weights : tensor<1x6x6x16xf32>, tensor<3x3x16x4xf32>) outs(%init : tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
   return %0, %1, %2 : tensor<1x4x4x4xf32>, tensor<4x8xf32>, tensor<1x4x4x4xf32>
 }
+
+// -----
+
+// A thin convolution (3 channels) and nothing else IREE could data-tile: the matmul carries gimlet's tiles
+// (compilation_info), which IREE does not data-tile. The hint goes on the function, so that IREE
+// data-tiles none of its ops (unhinted, it would data-tile all of them, the thin one too).
+// CHECK-LABEL: func.func @thin_and_tiled
+// CHECK-SAME: attributes {iree.opt.data_tiling}
+// CHECK-NOT: iree.opt.data_tiling
+// CHECK: return
+// MIN2-LABEL: func.func @thin_and_tiled
+// MIN2-NOT: iree.opt.data_tiling
+// MIN2: return
+func.func @thin_and_tiled(%image: tensor<1x6x6x3xf32>, %stem: tensor<3x3x3x4xf32>, %a: tensor<4x16xf32>, %b: tensor<16x8xf32>) -> (tensor<1x4x4x4xf32>, tensor<4x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<1x4x4x4xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%empty : tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%image, %stem : tensor<1x6x6x3xf32>, tensor<3x3x3x4xf32>) outs(%init : tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %empty2 = tensor.empty() : tensor<4x8xf32>
+  %init2 = linalg.fill ins(%zero : f32) outs(%empty2 : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %1 = linalg.matmul {compilation_info = #iree_codegen.compilation_info<lowering_config = #iree_cpu.lowering_config<distribution = [4, 64, 0], vector_common_parallel = [4, 16, 0], vector_reduction = [0, 0, 4]>, translation_info = #iree_codegen.translation_info<pipeline = #iree_cpu.pipeline<DoubleTilingExpert>>>} ins(%a, %b : tensor<4x16xf32>, tensor<16x8xf32>) outs(%init2 : tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %0, %1 : tensor<1x4x4x4xf32>, tensor<4x8xf32>
+}
