@@ -57,11 +57,11 @@ class DataTilingHints(ModulePass):
         module.operation.walk(visit)
         if not thin:
             return
-        # With nothing else to data-tile (every contraction carrying gimlet's tiles), the hint goes
-        # on the function: IREE's annotation looks for one on any op of it, the function included,
-        # and finding one data-tiles only hinted linalg ops. Left without, IREE data-tiled the
-        # convolutions of MobileNetV2 at a batch of 2 (whose classifier carries tiles), the 3-channel
-        # stem included: 36 encoding dispatches, against none.
+        # With nothing else to data-tile (every contraction carrying gimlet's tiles, or none there),
+        # the hint goes on the function: IREE's annotation looks for one on any op of it, the
+        # function included, and finding one data-tiles only hinted linalg ops. Left without, IREE
+        # data-tiled every convolution of MobileNetV2 at a batch of 2 whose classifier carried
+        # tiles, the 3-channel stem included: 36 encoding dispatches, against none.
         for op in candidates or {_function_of(op) for op in thin}:
             op.attributes[HINT] = ir.UnitAttr.get()
 

@@ -65,23 +65,27 @@ class LowerMatmul(RewritePattern):
     widen them.
 
     With `narrow_tiles`, an f32 product of 2 to 4 rows (a small batch through
-    a linear layer) carries register tiles for IREE: 2×32 or 4×16 columns,
-    where IREE's AVX2 code uses 4×8 and loads an operand for every two FMAs.
-    The mlp example's 4×64·64×128 and 4×128·128×64 took 0.77 and 0.82 µs
-    instead of 1.29 and 1.42 (its module 6.4 µs a call instead of 7.6, one
-    thread); a chain of eight 768×3072 and 3072×768 layers, 75 MB of weights
-    read from memory, 8.6-8.8 ms instead of 11.7-12.4 at 4 rows and 6.4-6.9
-    instead of 11.4-12.1 at 2 (one thread; 5.8-7.5 against 8.3-9.6 at 4 rows
-    on two). IREE's data tiling was slower still (15-16 ms), and the tiles keep
-    it off. At 8 and 16 rows the tiles gained too little to keep, and under 16
-    columns (the mlp example's 10-wide output layer) they lost: 0.44 µs against
-    0.20.
+    a linear layer) whose weights take at most 1 MiB carries register tiles for
+    IREE: 2×32 or 4×16 columns, where IREE's AVX2 code uses 4×8 and loads an
+    operand for every two FMAs. The mlp example's 4×64·64×128 and 4×128·128×64
+    took 0.77 and 0.82 µs instead of 1.29 and 1.42 (its module 6.4 µs a call
+    instead of 7.6, one thread). Chains of four square layers of constant
+    weights at 4 rows, one thread, IREE's own tiles / its data tiling / these:
+    128 wide 21-26 / 20-22 / 13-14 µs, 256 wide 80-85 / 61-65 / 55-57, 512
+    wide 312-321 / 194-200 / 182-190 (at 2 rows 276-281 / 187-192 / 114-143);
+    1024 wide (4 MiB of weights a layer), data tiling's packed weights stream
+    faster: 858-935 against 1300-1619 µs, and MobileNetV2's classifier at a
+    batch of 2 (5 MB) took 284 µs data-tiled, 392-403 with these. At 8 and 16
+    rows the tiles gained too little to keep, and under 16 columns (the mlp
+    example's 10-wide output layer) they lost: 0.44 µs against 0.20.
     """
 
     ROOTS = (Matmul.operation_name(),)
 
-    #: Rows up to which an f32 product carries NARROW_TILES with `narrow_tiles`.
+    #: Rows up to which an f32 product carries register tiles with `narrow_tiles`.
     NARROW_ROWS = 4
+    #: Bytes of the right operand (a layer's weights) up to which it does.
+    NARROW_MAX_RHS_BYTES = 1 << 20
 
     def __init__(self, narrow_tiles: bool = False):
         super().__init__()
@@ -111,7 +115,7 @@ class LowerMatmul(RewritePattern):
             if rows == 1:
                 lhs = iree_tensor_ext.ComputeBarrierStartOp(lhs.type, lhs, []).result
             product = linalg.matmul(lhs, rhs, outs=[_zero_init([rows, n], element)], indexing_maps=matmul_maps(False))
-            if tiles := self._narrow_tiles(rows, n, [lhs, rhs]):
+            if tiles := self._narrow_tiles(rows, k, n, [lhs, rhs]):
                 set_cpu_tiles(product, tiles)
             return reshape(product, result_shape)
         batch = broadcast_shapes(lhs_shape[:-2], rhs_shape[:-2])
@@ -121,11 +125,15 @@ class LowerMatmul(RewritePattern):
         product = linalg.batch_matmul(lhs, rhs, outs=[_zero_init([count, m, n], element)], indexing_maps=matmul_maps(True))
         return reshape(product, result_shape)
 
-    def _narrow_tiles(self, rows: int, columns: int, operands: list[ir.Value]) -> tuple[list[int], list[int], list[int]] | None:
-        """Tiles for an f32 product of 2 to NARROW_ROWS rows and at least a vector tile of columns,
-        under `narrow_tiles`."""
+    def _narrow_tiles(
+        self, rows: int, depth: int, columns: int, operands: list[ir.Value]
+    ) -> tuple[list[int], list[int], list[int]] | None:
+        """Tiles for an f32 product of 2 to NARROW_ROWS rows, at least a vector tile of columns and
+        a right operand of at most NARROW_MAX_RHS_BYTES, under `narrow_tiles`."""
         f32 = ir.F32Type.get()
         if not self.narrow_tiles or not 2 <= rows <= self.NARROW_ROWS or any(v.type.element_type != f32 for v in operands):
+            return None
+        if depth * columns * 4 > self.NARROW_MAX_RHS_BYTES:
             return None
         vector = [2, 32, 0] if rows == 2 else [4, 16, 0]
         if columns < vector[1]:

@@ -4,7 +4,8 @@
 // gimlet-lower-to-linalg with matmul-narrow-tiles=true (the CPU target's lowering on CPUs without
 // AVX-512): an f32 matrix product of 2 to 4 rows carries register tiles for IREE
 // (compilation_info): 2×32 columns at two rows, 4×16 at three and four. Products of one row or
-// more than four, of fewer columns than a vector tile, or of 16-bit floats keep IREE's own.
+// more than four, of fewer columns than a vector tile, of weights over 1 MiB or of 16-bit floats
+// keep IREE's own.
 
 // CHECK-DAG: #[[TWO:.*]] = #iree_cpu.lowering_config<cache_parallel = [2, 64, 0], distribution = [2, 64, 0], vector_common_parallel = [2, 32, 0], vector_reduction = [0, 0, 4]>
 // CHECK-DAG: #[[FOUR:.*]] = #iree_cpu.lowering_config<cache_parallel = [4, 64, 0], distribution = [4, 64, 0], vector_common_parallel = [4, 16, 0], vector_reduction = [0, 0, 4]>
@@ -49,6 +50,14 @@ func.func @one_row(%x: tensor<1x64xf32>, %w: tensor<64x128xf32>) -> tensor<1x128
 func.func @eight_rows(%x: tensor<8x64xf32>, %w: tensor<64x128xf32>) -> tensor<8x128xf32> {
   %0 = "gimlet.matmul"(%x, %w) : (tensor<8x64xf32>, tensor<64x128xf32>) -> tensor<8x128xf32>
   return %0 : tensor<8x128xf32>
+}
+
+// Weights of 2 MiB, more than 1 MiB: IREE's data tiling streams them faster.
+// CHECK-LABEL: func.func @large_weights
+// CHECK: linalg.matmul ins(
+func.func @large_weights(%x: tensor<4x1024xf32>, %w: tensor<1024x512xf32>) -> tensor<4x512xf32> {
+  %0 = "gimlet.matmul"(%x, %w) : (tensor<4x1024xf32>, tensor<1024x512xf32>) -> tensor<4x512xf32>
+  return %0 : tensor<4x512xf32>
 }
 
 // Ten columns, fewer than the 16 of a vector tile (the mlp example's output layer).
