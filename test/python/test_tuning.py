@@ -405,6 +405,36 @@ def test_narrow_matrix_products_carry_register_tiles_without_avx512(avx512, tmp_
     assert "4x10x64" in executables
 
 
+def test_a_module_for_another_kind_of_target_leaves_the_cpu_tiles_out():
+    """A partition lowered for the CPU carries tiles for IREE's CPU code generation; its module for
+    a fallback of another kind (Vulkan) is compiled without them, since IREE's other backends reject
+    them; another CPU's module keeps them."""
+    from iree.compiler import ir
+
+    from gimlet.compiler.context import new_context
+    from gimlet.compiler.driver import bytecode_for
+
+    tiles = (
+        "#iree_codegen.compilation_info<lowering_config = #iree_cpu.lowering_config<distribution = [4, 64, 0], "
+        "vector_common_parallel = [4, 16, 0], vector_reduction = [0, 0, 4]>, "
+        "translation_info = #iree_codegen.translation_info<pipeline = #iree_cpu.pipeline<DoubleTilingExpert>>>"
+    )
+    source = f"""
+    func.func @layer(%x: tensor<4x64xf32>, %w: tensor<64x128xf32>, %acc: tensor<4x128xf32>) -> tensor<4x128xf32> {{
+      %y = linalg.matmul {{compilation_info = {tiles}}} ins(%x, %w : tensor<4x64xf32>, tensor<64x128xf32>) outs(%acc : tensor<4x128xf32>) -> tensor<4x128xf32>
+      return %y : tensor<4x128xf32>
+    }}"""
+    cpu = get_target("cpu:cpu=znver3")
+    with new_context():
+        module = ir.Module.parse(source)
+        kept = {
+            target.NAME: "compilation_info" in str(ir.Module.parse(bytecode_for(module, cpu, target)))
+            for target in (get_target("cpu"), get_target("vulkan"))
+        }
+        assert "compilation_info" in str(module)
+    assert kept == {"cpu": True, "vulkan": False}
+
+
 def test_pointwise_convolutions_with_few_rows_read_their_filter_once(tmp_path, monkeypatch):
     """A MobileNetV2 block at 7×7 pixels whose 1×1 filters are larger than 256 KiB: both 1×1
     convolutions are matmuls that take all 49 rows in one workgroup (pointwise.py), the expansion
