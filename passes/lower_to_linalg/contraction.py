@@ -69,15 +69,15 @@ class LowerMatmul(RewritePattern):
     IREE: 2×32 or 4×16 columns, where IREE's AVX2 code uses 4×8 and loads an
     operand for every two FMAs. The mlp example's 4×64·64×128 and 4×128·128×64
     took 0.77 and 0.82 µs instead of 1.29 and 1.42 (its module 6.4 µs a call
-    instead of 7.6, one thread). Chains of four square layers of constant
-    weights at 4 rows, one thread, IREE's own tiles / its data tiling / these:
-    128 wide 21-26 / 20-22 / 13-14 µs, 256 wide 80-85 / 61-65 / 55-57, 512
-    wide 312-321 / 194-200 / 182-190 (at 2 rows 276-281 / 187-192 / 114-143);
-    1024 wide (4 MiB of weights a layer), data tiling's packed weights stream
-    faster: 858-935 against 1300-1619 µs, and MobileNetV2's classifier at a
-    batch of 2 (5 MB) took 284 µs data-tiled, 392-403 with these. At 8 and 16
-    rows the tiles gained too little to keep, and under 16 columns (the mlp
-    example's 10-wide output layer) they lost: 0.44 µs against 0.20.
+    instead of 7.6, one thread). In benchmarks/narrow_matmul.py (chains of
+    four square layers, one thread), against the better of IREE's tiles and
+    its data tiling: 0.68 at 4 rows × 128, 0.97-0.98 at 256 and 512 (data
+    tiling close behind), 0.63 at 2 rows × 512. With 4 MiB of weights a layer,
+    data tiling's packed weights stream faster (857 against 1804 µs at 4 rows),
+    as they did for MobileNetV2's classifier at a batch of 2 (5 MB: 284 µs
+    data-tiled, 392-403 with these); at 8 rows × 256 data tiling won too (70
+    against 76 µs); under 16 columns (the mlp example's 10-wide output layer)
+    the tiles lost to IREE's own: 0.44 µs against 0.20.
     """
 
     ROOTS = (Matmul.operation_name(),)
