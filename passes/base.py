@@ -119,8 +119,12 @@ def pattern_table(patterns: Iterable[RewritePattern]) -> dict[str, list[RewriteP
     return table
 
 
+#: The ops that are functions: gimlet's own IR, and IREE's after its input conversion.
+FUNCTION_OPS = ("func.func", "util.func")
+
+
 def functions(module: ir.Module) -> list[ir.Operation]:
-    return [op.operation for op in module.body.operations if op.operation.name in ("func.func", "util.func")]
+    return [op.operation for op in module.body.operations if op.operation.name in FUNCTION_OPS]
 
 
 def block_ops(block: ir.Block) -> list[ir.Operation]:

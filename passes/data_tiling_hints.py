@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from iree.compiler import ir
 from iree.compiler.dialects import linalg
 
-from .base import ModulePass, defining_op, register_pass
+from .base import FUNCTION_OPS, ModulePass, defining_op, register_pass
 
 HINT = "iree.opt.data_tiling"
 
@@ -67,7 +67,7 @@ class DataTilingHints(ModulePass):
 
 
 def _function_of(op: ir.Operation) -> ir.Operation:
-    while op.name not in ("util.func", "func.func"):
+    while op.name not in FUNCTION_OPS:
         op = op.parent
     return op
 
