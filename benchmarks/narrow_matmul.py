@@ -20,11 +20,13 @@ Writes benchmarks/results/narrow_matmul.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import statistics
 import subprocess
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 from common import cpu_name, invocation, publish
@@ -68,16 +70,15 @@ def lowered(source: str, narrow: str | None) -> str:
     """The chain through gimlet-lower-to-linalg: without narrow tiles, with them as shipped, or with
     them `everywhere` (LowerMatmul's limits of rows and weight bytes lifted)."""
     options = "matmul-narrow-tiles=true" if narrow else ""
-    limits = (LowerMatmul.NARROW_ROWS, LowerMatmul.NARROW_MAX_RHS_BYTES)
-    if narrow == "everywhere":
-        LowerMatmul.NARROW_ROWS, LowerMatmul.NARROW_MAX_RHS_BYTES = 1 << 30, 1 << 62
-    try:
-        with new_context(), ir.Location.unknown():
-            module = ir.Module.parse(source)
-            PASSES["gimlet-lower-to-linalg"].from_option_string(options).apply(module)
-            return str(module)
-    finally:
-        LowerMatmul.NARROW_ROWS, LowerMatmul.NARROW_MAX_RHS_BYTES = limits
+    limits = (
+        mock.patch.multiple(LowerMatmul, NARROW_ROWS=1 << 30, NARROW_MAX_RHS_BYTES=1 << 62)
+        if narrow == "everywhere"
+        else contextlib.nullcontext()
+    )
+    with limits, new_context(), ir.Location.unknown():
+        module = ir.Module.parse(source)
+        PASSES["gimlet-lower-to-linalg"].from_option_string(options).apply(module)
+        return str(module)
 
 
 def build(source: str, narrow: str | None, strategy: str, out: Path) -> Path:
