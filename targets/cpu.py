@@ -115,6 +115,14 @@ class CpuTarget(Target):
                     "--iree-global-opt-propagate-transposes=false",
                     "--iree-llvmcpu-matmul-tile-bytes=196608",
                 ]
+        else:
+            # With AVX-512 tiles on 1×1 convolutions (conv-pointwise-tiles), IREE's transpose propagation
+            # crashed iree-compile under data tiling (in its matmul conversion; MobileNetV2). Off, the
+            # matmul models ran as fast: MiniLM 8.54-8.70 ms against 8.56-8.62 with it on, the
+            # BERT-style encoder 2.31 against 2.32 (ONNX Runtime 8.58-8.67 and 2.63; 2 threads,
+            # alternating rounds).
+            for name in ("conv-data-tiling", "data-tiling", "data-tiling-inner-pads"):
+                strategies[name] = [*strategies[name], "--iree-global-opt-propagate-transposes=false"]
         return strategies
 
     def _cpu(self) -> str:
@@ -167,9 +175,14 @@ class CpuTarget(Target):
         # 7.8-8.1) and 13.3 instead of 16.9 on one (ONNX Runtime 15.0), alternating rounds; its
         # 56×56×64 layers 0.34 ms each (transforms included) instead of 0.49, its 14×14×256 ones
         # 0.44 (the product alone) against 0.49, bound by reading filters 4× the weights' size.
+        # With AVX-512, 1×1 convolutions over 49 to 196 pixel rows (MobileNetV2's later stages) with
+        # 7×32 tiles instead of IREE's data tiling: MobileNetV2 3.26-3.48 ms a call instead of 3.73-3.94
+        # on one thread, 2.02 instead of 2.23 on two (ONNX Runtime 3.24-3.52 and 1.75; pointwise.py).
         winograd = " conv-winograd=true"
-        avx2 = " conv-windows=true conv-even-depthwise=true conv-pointwise-tiles=true matmul-narrow-tiles=true"
-        return super().lowering_options() + winograd + ("" if self.has_avx512() else avx2)
+        if self.has_avx512():
+            return super().lowering_options() + winograd + " conv-pointwise-tiles=avx512"
+        avx2 = " conv-windows=true conv-even-depthwise=true conv-pointwise-tiles=avx2 matmul-narrow-tiles=true"
+        return super().lowering_options() + winograd + avx2
 
     def default_strategy(self, op_counts: dict[str, int], flops: float | None = None) -> str:
         if flops is not None and flops < self.SMALL_FLOPS:

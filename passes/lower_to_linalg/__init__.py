@@ -13,6 +13,8 @@ from .foreign import inline_foreign_ops
 
 #: Layouts 2-d convolutions may be lowered in (`conv-layout=`).
 CONV_LAYOUTS = ("nchw", "nhwc")
+#: `conv-pointwise-tiles=`: none, or the instruction set whose register tiles 1×1 convolutions carry.
+POINTWISE_TILES = ("none", *pointwise.REGISTER_TILES)
 
 
 def patterns(
@@ -20,15 +22,16 @@ def patterns(
     conv_windows: bool = False,
     conv_even_depthwise: bool = False,
     conv_winograd: bool = False,
-    conv_pointwise_tiles: bool = False,
+    conv_pointwise_tiles: str = "none",
     matmul_narrow_tiles: bool = False,
 ) -> list:
     channels_last = conv_layout == "nhwc"
+    tiles = pointwise.REGISTER_TILES.get(conv_pointwise_tiles)
     return [
         # First, so that they see the transposes the convolutions leave before those are lowered.
         *(layout.PATTERNS if channels_last else []),
         *contraction.patterns(
-            channels_last, conv_windows, conv_even_depthwise, conv_winograd, conv_pointwise_tiles, matmul_narrow_tiles
+            channels_last, conv_windows, conv_even_depthwise, conv_winograd, tiles, matmul_narrow_tiles
         ),
         *normalization.PATTERNS,
         *reduction.patterns(channels_last=channels_last),
@@ -108,8 +111,9 @@ class LowerToLinalg(ModulePass):
     `conv-windows=true` dense ones as matmuls over their windows and
     `conv-even-depthwise=true` depthwise ones of odd width one column wider,
     `conv-winograd=true` dense 3×3 ones by Winograd's F(4×4, 3×3), and
-    `conv-pointwise-tiles=true` f32 1×1 ones of stride 1 as contractions with
-    AVX2 register tiles for IREE (pointwise.py); `matmul-narrow-tiles=true`
+    `conv-pointwise-tiles=avx2` (or `avx512`) f32 1×1 ones of stride 1 as
+    contractions with that instruction set's register tiles for IREE
+    (pointwise.py); `matmul-narrow-tiles=true`
     gives f32 matrix products of 2 to 4 rows AVX2 register tiles
     (contraction.LowerMatmul) (the target chooses: `Target.lowering_options`).
     """
@@ -121,16 +125,21 @@ class LowerToLinalg(ModulePass):
     conv_windows: bool = False
     conv_even_depthwise: bool = False
     conv_winograd: bool = False
-    conv_pointwise_tiles: bool = False
+    conv_pointwise_tiles: str = "none"
     matmul_narrow_tiles: bool = False
 
     def __post_init__(self):
         if self.conv_layout not in CONV_LAYOUTS:
             raise PassOptionError(f"--{self.NAME}: conv-layout '{self.conv_layout}' is not one of {', '.join(CONV_LAYOUTS)}")
+        if self.conv_pointwise_tiles not in POINTWISE_TILES:
+            raise PassOptionError(
+                f"--{self.NAME}: conv-pointwise-tiles '{self.conv_pointwise_tiles}' is not one of {', '.join(POINTWISE_TILES)}"
+            )
 
     def apply(self, module: ir.Module) -> None:
         _check_static(module)
-        if self.conv_pointwise_tiles:
+        tiles = pointwise.REGISTER_TILES.get(self.conv_pointwise_tiles)
+        if tiles is not None and tiles.padded_outputs:
             # Before any convolution is lowered: the rewrite spans two of them.
             apply_patterns(module, [pointwise.ComputePaddedOutput()])
             for function in functions(module):

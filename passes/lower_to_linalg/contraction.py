@@ -179,8 +179,9 @@ class LowerConv(RewritePattern):
     a convolution too: IREE's direct one took ResNet-18's 7×7 stem from
     1.29 ms as im2col (a patch copy of 0.58 ms, a matmul of 0.72) to 0.61,
     once it is kept out of data tiling (passes/data_tiling_hints.py).
-    With `pointwise_tiles`, an f32 channels-last 1×1 convolution of stride 1 is
-    a contraction that carries its register tiles for IREE (pointwise.py).
+    With `pointwise_tiles` (an instruction set's pointwise.RegisterTiles), an
+    f32 channels-last 1×1 convolution of stride 1 is a contraction that
+    carries its register tiles for IREE (pointwise.py).
     With `windows`, a dense channels-last convolution with a kernel larger than
     1×1 over at least WINDOW_MIN_CHANNELS input channels is one matmul over
     copies of its shifted windows (for CPUs IREE has no convolution kernel for:
@@ -218,7 +219,7 @@ class LowerConv(RewritePattern):
         windows: bool = False,
         even_depthwise: bool = False,
         winograd: bool = False,
-        pointwise_tiles: bool = False,
+        pointwise_tiles: pointwise.RegisterTiles | None = None,
     ):
         self.channels_last = channels_last
         self.windows = windows
@@ -317,7 +318,7 @@ class LowerConv(RewritePattern):
         None where it keeps the model's layout."""
         if not self.channels_last or op.spatial_rank != 2:
             return None
-        if self.pointwise_tiles and pointwise.fits(op):
+        if self.pointwise_tiles is not None and pointwise.fits(op, self.pointwise_tiles):
             return "pointwise-pixels" if pointwise.runs_over_pixels(op) else "pointwise-rows"
         if op.groups == 1:
             channels, *kernel = op.filter.type.shape[1:]
@@ -329,8 +330,7 @@ class LowerConv(RewritePattern):
             return "depthwise"
         return "per-group" if op.groups <= self.PER_GROUP_LIMIT else "patches"
 
-    @staticmethod
-    def _channels_last(nhwc, filter, result, strides, dilations, layout: str) -> ir.Value:
+    def _channels_last(self, nhwc, filter, result, strides, dilations, layout: str) -> ir.Value:
         """An NHWC (padded) input, an NHWC result: filters [F, C, KH, KW] become [KH, KW, C, F],
         [KH, KW, C] for a depthwise one ([C, 1, KH, KW]); a 1×1 strided one is a matmul over the
         pixels it reads, and grouped ones convolutions per group or matmuls over their patches."""
@@ -347,7 +347,8 @@ class LowerConv(RewritePattern):
         if layout == "winograd":
             return winograd_conv(nhwc, filter)
         if layout in ("pointwise-rows", "pointwise-pixels"):
-            return pointwise.tiled_pointwise(nhwc, filter, nhwc_shape, over_pixels=layout == "pointwise-pixels")
+            over_pixels = layout == "pointwise-pixels"
+            return pointwise.tiled_pointwise(nhwc, filter, nhwc_shape, over_pixels, self.pointwise_tiles)
         init = _zero_init(nhwc_shape, result.element_type)
         if layout == "depthwise":
             kh, kw = filter.type.shape[2:]
@@ -517,7 +518,7 @@ def patterns(
     windows: bool = False,
     even_depthwise: bool = False,
     winograd: bool = False,
-    pointwise_tiles: bool = False,
+    pointwise_tiles: pointwise.RegisterTiles | None = None,
     narrow_tiles: bool = False,
 ) -> list[RewritePattern]:
     return [LowerMatmul(narrow_tiles), LowerConv(channels_last, windows, even_depthwise, winograd, pointwise_tiles), DecomposeAttention()]

@@ -36,12 +36,23 @@ took the 196×96×576 one to 687 µs.
 MobileNetV2, one thread, sums of per-dispatch minimums: its 1×1 convolutions
 took 9.7 ms with IREE's tiles and 7.2 with these, the model 11.9 and 9.2
 (ONNX Runtime's per-node minimums: 8.8).
+
+With AVX-512, IREE's data tiling (mmt4d in 16×16 tiles) does well where rows
+are many, and each tiled product then skips the dispatch that packs its
+input; on 49 rows it computes 64. There 7×32 vector tiles took MobileNetV2's
+eight 7×7 ones from 0.90 ms, packing included, to 0.69 (ONNX Runtime 0.72),
+its seven tiled 14×14 projections from 0.45 to 0.35, and the model's
+dispatches from 3.55 to 3.19 ms (one thread, sums of per-dispatch minimums). Its calls took 3.26-3.48
+ms instead of 3.73-3.94 on one thread (ONNX Runtime 3.24-3.52), 2.02 instead of
+2.23 on two (1.75), in alternating rounds. Expansions padded next stay IREE's:
+over pixels or over the padded grid, with these tiles, they were slower.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from iree.compiler import ir
@@ -61,20 +72,48 @@ from .builders import (
 )
 from .layout import applied_to
 
-#: Matmul over pixel rows, loops (row, feature, channel): workgroup tiles, vector tiles, and the
-#: channels taken per vector step.
-ROW_TILES = ([24, 48, 0], [6, 16, 0], [0, 0, 4])
+Tiles = tuple[list[int], list[int], list[int]]
+
 #: A matmul of at most this many rows whose filter is larger than SHARED_FILTER_BYTES takes all its
-#: rows in one workgroup (in columns of 16, or 32 from 512 features on).
+#: rows in one workgroup.
 SHARED_FILTER_ROWS = 204
 SHARED_FILTER_BYTES = 256 * 1024
-#: Contraction over pixels, loops (image row, column, feature, channel): 4×16 vector tiles along
-#: the columns, in workgroups of 4×16 pixels and 64 features (the 14×14×576×96 expansion took 808 µs
-#: so, 848 with 2×8×48, 862 with 8×16×48; one thread).
-PIXEL_TILES = ([4, 16, 64, 0], [1, 4, 16, 0], [0, 0, 0, 4])
 
 
-def fits(op: Conv) -> bool:
+@dataclass(frozen=True)
+class RegisterTiles:
+    """One instruction set's tiles (`conv-pointwise-tiles=NAME`): workgroup tiles, vector tiles,
+    and the channels taken per vector step."""
+
+    #: Matmul over pixel rows, loops (row, feature, channel).
+    rows: Tiles
+    #: Contraction over pixels, loops (image row, column, feature, channel); None: a convolution
+    #: that would run over its pixels is left to IREE.
+    pixels: Tiles | None
+    #: Workgroup columns of a matmul that shares its filter: below 512 features, from 512 on.
+    shared_filter_columns: tuple[int, int]
+    #: Whether a convolution padded next computes over the padded grid first (ComputePaddedOutput).
+    padded_outputs: bool = True
+    #: Features must be a multiple of this.
+    feature_multiple: int = 1
+
+
+#: By instruction set: the tiles and when they apply.
+REGISTER_TILES = {
+    # 6×16 vectors: 12 accumulators of 8 floats. Over pixels, 4×16 along the columns, in workgroups
+    # of 4×16 pixels and 64 features (the 14×14×576×96 expansion took 808 µs so, 848 with 2×8×48, 862
+    # with 8×16×48; one thread).
+    "avx2": RegisterTiles(([24, 48, 0], [6, 16, 0], [0, 0, 4]), ([4, 16, 64, 0], [1, 4, 16, 0], [0, 0, 0, 4]), (16, 32)),
+    # 7×32 vectors: 14 accumulators of 16 floats; 7 rows divide a 7×7 stage's 49 evenly, where IREE's
+    # data tiling pads them to 64. Only for features in whole vectors: MobileNetV2's 3136×24×144
+    # projection took 700 µs with them, 143 data-tiled, and contractions over pixels 520 (one thread).
+    # No padded grids: the CPU target's AVX-512 strategy for such models pads inside the consumer,
+    # with no fill to save.
+    "avx512": RegisterTiles(([28, 64, 0], [7, 32, 0], [0, 0, 4]), None, (32, 32), padded_outputs=False, feature_multiple=32),
+}
+
+
+def is_pointwise(op: Conv) -> bool:
     """An f32 2-d convolution of one group with a 1×1 kernel, stride 1 and no padding."""
     return (
         op.spatial_rank == 2
@@ -83,6 +122,15 @@ def fits(op: Conv) -> bool:
         and op.strides == [1, 1]
         and not any(op.padding)
         and op.result_type.element_type == ir.F32Type.get()
+    )
+
+
+def fits(op: Conv, tiles: RegisterTiles) -> bool:
+    """A pointwise convolution whose features and way of running `tiles` has tiles for."""
+    return (
+        is_pointwise(op)
+        and op.result_type.shape[1] % tiles.feature_multiple == 0
+        and (tiles.pixels is not None or not runs_over_pixels(op))
     )
 
 
@@ -109,9 +157,11 @@ def padded_next(op: Conv) -> bool:
     return False
 
 
-def tiled_pointwise(nhwc: ir.Value, filter: ir.Value, result_shape: Sequence[int], over_pixels: bool) -> ir.Value:
+def tiled_pointwise(
+    nhwc: ir.Value, filter: ir.Value, result_shape: Sequence[int], over_pixels: bool, tiles: RegisterTiles
+) -> ir.Value:
     """nhwc [N, H, W, C] times filter [F, C, 1, 1] as NHWC [N, H, W, F]: a contraction over pixels
-    (PIXEL_TILES) if `over_pixels`, else a matmul over their rows (ROW_TILES)."""
+    (`tiles.pixels`) if `over_pixels`, else a matmul over their rows (`tiles.rows`)."""
     batch, height, width, features = result_shape
     channels = nhwc.type.shape[3]
     element = nhwc.type.element_type
@@ -119,7 +169,7 @@ def tiled_pointwise(nhwc: ir.Value, filter: ir.Value, result_shape: Sequence[int
     if not over_pixels:
         rows = reshape(nhwc, [batch * height * width, channels])
         product = linalg.matmul(rows, weights, outs=[filled([rows.type.shape[0], features], element, 0)])
-        set_cpu_tiles(product, _row_tiles(rows.type.shape[0], channels, features))
+        set_cpu_tiles(product, _row_tiles(tiles, rows.type.shape[0], channels, features))
         return reshape(product, result_shape)
     # Images stacked as rows: a unit batch loop would be folded away by IREE, which drops the tiles
     # with the op it rebuilds.
@@ -132,7 +182,7 @@ def tiled_pointwise(nhwc: ir.Value, filter: ir.Value, result_shape: Sequence[int
         [PARALLEL] * 3 + [REDUCTION],
         lambda x, y, acc: arith.addf(acc, arith.mulf(x, y)),
     )
-    set_cpu_tiles(product, PIXEL_TILES)
+    set_cpu_tiles(product, tiles.pixels)
     return reshape(product, result_shape)
 
 
@@ -140,12 +190,13 @@ def _shares_filter(rows: int, channels: int, features: int) -> bool:
     return rows <= SHARED_FILTER_ROWS and channels * features * 4 > SHARED_FILTER_BYTES
 
 
-def _row_tiles(rows: int, channels: int, features: int) -> tuple[list[int], list[int], list[int]]:
+def _row_tiles(tiles: RegisterTiles, rows: int, channels: int, features: int) -> Tiles:
     if not _shares_filter(rows, channels, features):
-        return ROW_TILES
-    _, vector, reduction = ROW_TILES
+        return tiles.rows
+    _, vector, reduction = tiles.rows
     all_rows = -(-rows // vector[0]) * vector[0]
-    return ([all_rows, 16 if features < 512 else 32, 0], vector, reduction)
+    narrow, wide = tiles.shared_filter_columns
+    return ([all_rows, narrow if features < 512 else wide, 0], vector, reduction)
 
 
 class ComputePaddedOutput(RewritePattern):
@@ -183,7 +234,7 @@ class ComputePaddedOutput(RewritePattern):
         while (producer := defining_op(value)) is not None and producer.name == Elementwise.operation_name():
             value = _pixel_operand(Elementwise(producer))
             chain.append((Elementwise(producer), value))
-        if producer is None or producer.name != Conv.operation_name() or not fits(Conv(producer)):
+        if producer is None or producer.name != Conv.operation_name() or not is_pointwise(Conv(producer)):
             raise NoMatch("its input is not a 1×1 convolution through pointwise ops")
         pointwise = Conv(producer)
         begins, ends = consumer.padding[:2], consumer.padding[2:]

@@ -31,17 +31,18 @@ def test_default_strategy_follows_the_model_class():
     # dense convolutions are window matmuls, and both kinds of model use convolution data tiling.
     assert wide.default_strategy({"gimlet.conv": 3, "gimlet.conv[grouped]": 1}) == "data-tiling-inner-pads"
     assert narrow.default_strategy({"gimlet.conv": 3, "gimlet.conv[grouped]": 1}) == "conv-data-tiling"
-    assert wide.lowering_options() == "conv-layout=nhwc conv-winograd=true"
+    assert wide.lowering_options() == "conv-layout=nhwc conv-winograd=true conv-pointwise-tiles=avx512"
     assert narrow.lowering_options() == (
-        "conv-layout=nhwc conv-winograd=true conv-windows=true conv-even-depthwise=true conv-pointwise-tiles=true"
+        "conv-layout=nhwc conv-winograd=true conv-windows=true conv-even-depthwise=true conv-pointwise-tiles=avx2"
         " matmul-narrow-tiles=true"
     )
     assert "--iree-global-opt-use-im2col-for-convs" in wide.strategies()["conv"]
-    # The tiled 1×1 convolutions need their filters transposed apart from them: the strategies conv
-    # models use keep IREE's transpose propagation off without AVX-512, the default one keeps it on.
+    # The tiled 1×1 convolutions need their filters transposed apart from them: the data-tiling
+    # strategies conv models use keep IREE's transpose propagation off, the default one keeps it on.
     kept_apart = "--iree-global-opt-propagate-transposes=false"
-    assert [kept_apart in narrow.strategies()[name] for name in ("conv-data-tiling", "data-tiling", "default")] == [True, True, False]
-    assert not any(kept_apart in flags for flags in wide.strategies().values())
+    names = ("conv-data-tiling", "data-tiling", "data-tiling-inner-pads", "default")
+    assert [kept_apart in narrow.strategies()[name] for name in names] == [True, True, False, False]
+    assert [kept_apart in wide.strategies()[name] for name in names] == [True, True, True, False]
     # ... and, there, take data-tiled matmuls in smaller workgroups than IREE's default.
     smaller = "--iree-llvmcpu-matmul-tile-bytes=196608"
     assert [smaller in narrow.strategies()[name] for name in ("conv-data-tiling", "data-tiling", "default")] == [True, True, False]
@@ -326,12 +327,13 @@ def _residual_block_lowered(weights: dict, input_shape: list[int], rng, tmp_path
 
 
 @pytest.mark.parametrize("avx512", [False, True], ids=["avx2", "avx512"])
-def test_pointwise_convolutions_carry_register_tiles_without_avx512(avx512, tmp_path, monkeypatch):
+def test_pointwise_convolutions_carry_register_tiles(avx512, tmp_path, monkeypatch):
     """Without AVX-512, f32 1×1 convolutions of stride 1 carry their register tiles for IREE
     (pointwise.py): an expansion that a padded depthwise convolution reads as a contraction over its
     pixels, a projection as a matmul over pixel rows, on a batch of two with a residual add; their
-    weights are transposed apart from them (CpuTarget.strategies). Both lowerings compute what the
-    ONNX reference does."""
+    weights are transposed apart from them (CpuTarget.strategies). With AVX-512 neither does: 48 and
+    16 features are not whole vectors of its 7×32 tiles. Both lowerings compute what the ONNX
+    reference does."""
     monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: avx512)
     monkeypatch.setattr(CpuTarget, "SMALL_FLOPS", 0)
     rng = np.random.default_rng(7)
@@ -347,7 +349,29 @@ def test_pointwise_convolutions_carry_register_tiles_without_avx512(avx512, tmp_
     rows = re.findall(r"linalg\.matmul \{compilation_info = #\w+\} ins\(%\S+, %\S+ : tensor<260x48xf32>, tensor<48x16xf32>\)", lowered)
     assert (len(pixels), len(rows)) == ((0, 0) if avx512 else (1, 1))
     flags = bundle.manifest["partitions"][0]["modules"]["cpu"]["flags"]
-    assert ("--iree-global-opt-propagate-transposes=false" in flags) == (not avx512)
+    assert "--iree-global-opt-propagate-transposes=false" in flags
+
+
+def test_pointwise_tiles_on_avx512_take_whole_vectors_and_leave_pixels_to_iree(tmp_path, monkeypatch):
+    """With AVX-512, a MobileNetV2 block at 14×14 pixels: the projection to 64 features is a matmul
+    over pixel rows with 7×32 vector tiles; the expansion, which a padded depthwise convolution
+    reads, stays IREE's to data-tile, not computed over the padded grid (the strategy pads inside
+    the depthwise convolution). The block computes what the ONNX reference does."""
+    monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: True)
+    monkeypatch.setattr(CpuTarget, "SMALL_FLOPS", 0)
+    rng = np.random.default_rng(17)
+    weights = {
+        "expand": (rng.standard_normal((192, 64, 1, 1)) / 8).astype(np.float32),
+        "expand_bias": rng.standard_normal(192).astype(np.float32),
+        "depthwise": rng.standard_normal((192, 1, 3, 3)).astype(np.float32),
+        "project": (rng.standard_normal((64, 192, 1, 1)) / 16).astype(np.float32),
+    }
+    bundle, lowered = _residual_block_lowered(weights, [1, 64, 14, 14], rng, tmp_path)
+    assert bundle.manifest["partitions"][0]["modules"]["cpu"]["strategy"] == "data-tiling-inner-pads"
+    tiled = re.findall(r"linalg\.matmul \{compilation_info = #\w+\} ins\(%\S+, %\S+ : (tensor<\w+>), (tensor<\w+>)\)", lowered)
+    assert tiled == [("tensor<196x192xf32>", "tensor<192x64xf32>")]
+    assert "vector_common_parallel = [7, 32, 0]" in lowered and lowered.count("compilation_info = #") == 1
+    assert "arith.select" not in lowered  # no padded grid
 
 
 def test_pointwise_tiles_survive_iree_global_optimization(tmp_path, monkeypatch):
@@ -439,11 +463,13 @@ def test_a_module_for_another_kind_of_target_leaves_the_cpu_tiles_out():
     assert kept == {"cpu": True, "vulkan": False}
 
 
-def test_pointwise_convolutions_with_few_rows_read_their_filter_once(tmp_path, monkeypatch):
+@pytest.mark.parametrize("avx512", [False, True], ids=["avx2", "avx512"])
+def test_pointwise_convolutions_with_few_rows_read_their_filter_once(avx512, tmp_path, monkeypatch):
     """A MobileNetV2 block at 7×7 pixels whose 1×1 filters are larger than 256 KiB: both 1×1
     convolutions are matmuls that take all 49 rows in one workgroup (pointwise.py), the expansion
-    too, though padded next, and the block computes what the ONNX reference does."""
-    monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: False)
+    too, though padded next, and the block computes what the ONNX reference does. Workgroups are
+    rounded up to whole vector tiles: 9 of 6 rows (AVX2), 7 of 7 (AVX-512)."""
+    monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: avx512)
     rng = np.random.default_rng(11)
     weights = {
         "expand": (rng.standard_normal((768, 128, 1, 1)) / 8).astype(np.float32),
@@ -455,10 +481,8 @@ def test_pointwise_convolutions_with_few_rows_read_their_filter_once(tmp_path, m
     tiles = dict(re.findall(r"#(\w+) = #iree_cpu\.lowering_config<cache_parallel = (\[[\d, ]+\])", lowered))
     infos = {name: tiles[config] for name, config in re.findall(r"#(\w+) = #iree_codegen\.compilation_info<lowering_config = #(\w+)", lowered)}
     matmuls = re.findall(r"linalg\.matmul \{compilation_info = #(\w+)\} ins\(%\S+, %\S+ : (tensor<\w+>)", lowered)
-    assert [(infos[info], operand) for info, operand in matmuls] == [
-        ("[54, 32, 0]", "tensor<49x128xf32>"),
-        ("[54, 16, 0]", "tensor<49x768xf32>"),
-    ]
+    expected = ["[49, 32, 0]", "[49, 32, 0]"] if avx512 else ["[54, 32, 0]", "[54, 16, 0]"]
+    assert [(infos[info], operand) for info, operand in matmuls] == list(zip(expected, ["tensor<49x128xf32>", "tensor<49x768xf32>"]))
 
 
 def test_an_expansion_padded_next_computes_over_the_padded_grid(tmp_path, monkeypatch):

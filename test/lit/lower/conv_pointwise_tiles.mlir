@@ -1,6 +1,6 @@
-// RUN: gimlet-opt --gimlet-lower-to-linalg="conv-layout=nhwc conv-pointwise-tiles=true" %s | FileCheck %s
+// RUN: gimlet-opt --gimlet-lower-to-linalg="conv-layout=nhwc conv-pointwise-tiles=avx2" %s | FileCheck %s
 
-// gimlet-lower-to-linalg with conv-pointwise-tiles=true (the CPU target's
+// gimlet-lower-to-linalg with conv-pointwise-tiles=avx2 (the CPU target's
 // lowering on CPUs without AVX-512): an f32 1×1 convolution of stride 1 is a
 // contraction that carries its register tiles for IREE (compilation_info),
 // reading its filter transposed to [C, F].
