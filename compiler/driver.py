@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shlex
 import tempfile
 from contextlib import contextmanager
@@ -369,8 +370,19 @@ def _run_passes(source: bytes, pass_names: Sequence[str], what: str) -> bytes:
 
 
 def _first_error(error: Exception) -> str:
-    lines = str(error).splitlines()
+    """iree-compile's first `error:` line; where it crashed instead, the pass it crashed in, from its
+    stack dump, rather than the tool's bare "Error invoking IREE compiler tool"."""
+    text = str(error)
+    lines = text.splitlines()
     for line in lines:
         if "error:" in line:
             return line.strip()
+    if "Stack dump" in text:
+        code = re.search(r"Error code: (-?\d+)", text)
+        passes = re.findall(r"::(\w+Pass)::runOnOperation", text)
+        where = f" in its {passes[0]}" if passes else ""
+        return (
+            f"iree-compile crashed{where} (exit code {code.group(1) if code else 'unknown'}), an IREE defect; keeping "
+            "the intermediates (gimletc --save-temps DIR) gives its input and an iree-compile.sh that reproduces it"
+        )
     return lines[0] if lines else type(error).__name__

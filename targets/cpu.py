@@ -116,11 +116,11 @@ class CpuTarget(Target):
                     "--iree-llvmcpu-matmul-tile-bytes=196608",
                 ]
         else:
-            # With AVX-512 tiles on 1×1 convolutions (conv-pointwise-tiles), IREE's transpose propagation
-            # crashed iree-compile under data tiling (in its matmul conversion; MobileNetV2). Off, the
-            # matmul models ran as fast: MiniLM 8.54-8.70 ms against 8.56-8.62 with it on, the
-            # BERT-style encoder 2.31 against 2.32 (ONNX Runtime 8.58-8.67 and 2.63; 2 threads,
-            # alternating rounds).
+            # So too with AVX-512 tiles (conv-pointwise-tiles=avx512): MobileNetV2 took 2.38 ms with the
+            # transposes kept apart, 3.29 with them folded into its tiled products (ONNX Runtime 2.07; 2
+            # threads, alternating rounds). The matmul models ran as fast either way: MiniLM 8.54-8.70 ms
+            # with the flag against 8.56-8.62 without, the BERT-style encoder 2.31 against 2.32 (ONNX
+            # Runtime 8.58-8.67 and 2.63).
             for name in ("conv-data-tiling", "data-tiling", "data-tiling-inner-pads"):
                 strategies[name] = [*strategies[name], "--iree-global-opt-propagate-transposes=false"]
         return strategies

@@ -67,6 +67,7 @@ from .builders import (
     dims,
     filled,
     generic,
+    matmul_maps,
     reshape,
     set_cpu_tiles,
 )
@@ -168,7 +169,8 @@ def tiled_pointwise(
     weights = Transpose.build(reshape(filter, [features, channels]), [1, 0]).result
     if not over_pixels:
         rows = reshape(nhwc, [batch * height * width, channels])
-        product = linalg.matmul(rows, weights, outs=[filled([rows.type.shape[0], features], element, 0)])
+        init = filled([rows.type.shape[0], features], element, 0)
+        product = linalg.matmul(rows, weights, outs=[init], indexing_maps=matmul_maps(False))
         set_cpu_tiles(product, _row_tiles(tiles, rows.type.shape[0], channels, features))
         return reshape(product, result_shape)
     # Images stacked as rows: a unit batch loop would be folded away by IREE, which drops the tiles

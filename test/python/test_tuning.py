@@ -352,6 +352,45 @@ def test_pointwise_convolutions_carry_register_tiles(avx512, tmp_path, monkeypat
     assert "--iree-global-opt-propagate-transposes=false" in flags
 
 
+@pytest.mark.parametrize("avx512", [False, True], ids=["avx2", "avx512"])
+def test_tiled_pointwise_convolutions_compile_with_transpose_propagation(avx512, tmp_path, monkeypatch):
+    """A model small enough for the default strategy, which keeps IREE's transpose propagation on:
+    its tiled 1×1 convolution reads a transposed filter, which the propagation folds into the
+    product. Built without its indexing maps, such a product crashed iree-compile (the maps are
+    spelled out since: builders.matmul_maps). It computes what the ONNX reference does."""
+    monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: avx512)
+    rng = np.random.default_rng(19)
+    weight = (rng.standard_normal((64, 32, 1, 1)) / 4).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("Conv", ["x", "w"], ["c"]), helper.make_node("Relu", ["c"], ["y"])],
+        "pointwise",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 32, 14, 14])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 64, 14, 14])],
+        [numpy_helper.from_array(weight, "w")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    bundle, temps = _compiled_and_checked(model, {"x": rng.standard_normal((1, 32, 14, 14)).astype(np.float32)}, tmp_path)
+    module = bundle.manifest["partitions"][0]["modules"]["cpu"]
+    assert module["strategy"] == "default" and "--iree-global-opt-propagate-transposes=false" not in module["flags"]
+    assert re.search(r"linalg\.matmul \{compilation_info = #\w+\} ins\(%\S+, %\S+ : tensor<196x32xf32>", (temps / LOWERED).read_text())
+
+
+def test_an_iree_compile_crash_names_the_pass_it_crashed_in():
+    """A crash prints no `error:` line, only a stack dump: the message names the pass from it."""
+    from gimlet.compiler.driver import _first_error
+
+    dump = (
+        "Error invoking IREE compiler tool iree-compile\nError code: -11\nDiagnostics:\nStack dump:\n"
+        " #4 0x7f mlir::linalg::MatmulTransposeAOp::isDefaultIndexingMaps(mlir::Attribute) LinalgOps.cpp:0:0\n"
+        "#11 0x7f mlir::iree_compiler::GlobalOptimization::(anonymous namespace)::PropagateLinalgTransposePass::runOnOperation()\n"
+        "#12 0x7f mlir::detail::OpToOpPassAdaptor::run(mlir::Pass*, mlir::Operation*)\n"
+    )
+    message = _first_error(RuntimeError(dump))
+    assert message.startswith("iree-compile crashed in its PropagateLinalgTransposePass (exit code -11)")
+    assert "--save-temps" in message
+    assert _first_error(RuntimeError("Diagnostics:\nx.mlir:3:5: error: bad op\n")) == "x.mlir:3:5: error: bad op"
+
+
 def test_pointwise_tiles_on_avx512_take_whole_vectors_and_leave_pixels_to_iree(tmp_path, monkeypatch):
     """With AVX-512, a MobileNetV2 block at 14×14 pixels: the projection to 64 features is a matmul
     over pixel rows with 7×32 vector tiles; the expansion, which a padded depthwise convolution
