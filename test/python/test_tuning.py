@@ -372,7 +372,8 @@ def test_tiled_pointwise_convolutions_compile_with_transpose_propagation(avx512,
     bundle, temps = _compiled_and_checked(model, {"x": rng.standard_normal((1, 32, 14, 14)).astype(np.float32)}, tmp_path)
     module = bundle.manifest["partitions"][0]["modules"]["cpu"]
     assert module["strategy"] == "default" and "--iree-global-opt-propagate-transposes=false" not in module["flags"]
-    assert re.search(r"linalg\.matmul \{compilation_info = #\w+\} ins\(%\S+, %\S+ : tensor<196x32xf32>", (temps / LOWERED).read_text())
+    lowered = (temps / LOWERED).read_text()
+    assert re.search(r"linalg\.matmul \{compilation_info = #\w+\} ins\(%\S+, %\S+ : tensor<196x32xf32>", lowered)
 
 
 def test_an_iree_compile_crash_names_the_pass_it_crashed_in():
@@ -382,7 +383,8 @@ def test_an_iree_compile_crash_names_the_pass_it_crashed_in():
     dump = (
         "Error invoking IREE compiler tool iree-compile\nError code: -11\nDiagnostics:\nStack dump:\n"
         " #4 0x7f mlir::linalg::MatmulTransposeAOp::isDefaultIndexingMaps(mlir::Attribute) LinalgOps.cpp:0:0\n"
-        "#11 0x7f mlir::iree_compiler::GlobalOptimization::(anonymous namespace)::PropagateLinalgTransposePass::runOnOperation()\n"
+        "#11 0x7f mlir::iree_compiler::GlobalOptimization::(anonymous namespace)::"
+        "PropagateLinalgTransposePass::runOnOperation()\n"
         "#12 0x7f mlir::detail::OpToOpPassAdaptor::run(mlir::Pass*, mlir::Operation*)\n"
     )
     message = _first_error(RuntimeError(dump))
@@ -521,7 +523,8 @@ def test_pointwise_convolutions_with_few_rows_read_their_filter_once(avx512, tmp
     infos = {name: tiles[config] for name, config in re.findall(r"#(\w+) = #iree_codegen\.compilation_info<lowering_config = #(\w+)", lowered)}
     matmuls = re.findall(r"linalg\.matmul \{compilation_info = #(\w+)\} ins\(%\S+, %\S+ : (tensor<\w+>)", lowered)
     expected = ["[49, 32, 0]", "[49, 32, 0]"] if avx512 else ["[54, 32, 0]", "[54, 16, 0]"]
-    assert [(infos[info], operand) for info, operand in matmuls] == list(zip(expected, ["tensor<49x128xf32>", "tensor<49x768xf32>"]))
+    operands = ["tensor<49x128xf32>", "tensor<49x768xf32>"]
+    assert [(infos[info], operand) for info, operand in matmuls] == list(zip(expected, operands))
 
 
 def test_an_expansion_padded_next_computes_over_the_padded_grid(tmp_path, monkeypatch):
