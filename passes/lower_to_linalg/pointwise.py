@@ -42,10 +42,11 @@ are many, and each tiled product then skips the dispatch that packs its
 input; on 49 rows it computes 64. There 7×32 vector tiles took MobileNetV2's
 eight 7×7 ones from 0.90 ms, packing included, to 0.69 (ONNX Runtime 0.72),
 its seven tiled 14×14 projections from 0.45 to 0.35, and the model's
-dispatches from 3.55 to 3.19 ms (one thread, sums of per-dispatch minimums). Its calls took 3.26-3.48
-ms instead of 3.73-3.94 on one thread (ONNX Runtime 3.24-3.52), 2.02 instead of
-2.23 on two (1.75), in alternating rounds. Expansions padded next stay IREE's:
-over pixels or over the padded grid, with these tiles, they were slower.
+dispatches from 3.55 to 3.19 ms (one thread, sums of per-dispatch minimums).
+Its calls took 3.26-3.48 ms instead of 3.73-3.94 on one thread (ONNX Runtime
+3.24-3.52), 2.02 instead of 2.23 on two (1.75), in alternating rounds.
+Expansions padded next stay IREE's: over pixels or over the padded grid,
+with these tiles, they were slower.
 """
 
 from __future__ import annotations
