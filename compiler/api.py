@@ -21,10 +21,10 @@ from ..targets import Target, get_target, split_target_list
 from ..targets.base import DEFAULT_STRATEGY
 from ..targets.devices import parse_devices
 from . import tuning
-from .driver import Progress, bytecode_for, compile_bytecode
+from .driver import Progress, bytecode, compile_bytecode
 from .onnx_import_worker import PARAMETER_SCOPE
 from .options import CompileOptions
-from .placement import Partition, PlacedModel, place_model
+from .placement import Partition, PlacedModel, module_for, place_model
 
 WEIGHTS_MEMBER = "weights/model.irpa"
 FALLBACKS = ("cpu", "none", "all")
@@ -68,7 +68,7 @@ def compile(
                 key,
                 target,
                 target.driver(*work[partition.name]),
-                bytecode_for(partition.module, partition.device.target, target),
+                bytecode(module_for(placed, partition, key, target, options, progress)),
                 _op_counts(placed, partition.name),
                 work[partition.name][0],
                 _signature(partition),

@@ -270,25 +270,6 @@ def bytecode(module: ir.Module) -> bytes:
     return stream.getvalue()
 
 
-def bytecode_for(module: ir.Module, lowered_for: Target, target: Target) -> bytes:
-    """A partition's module, lowered for `lowered_for`, as bytecode to compile for `target` (a
-    fallback): without the tiles that lowering gave IREE's code generation for that kind of target
-    (`compilation_info`), which IREE's other backends reject. Compiled for Vulkan with the CPU's
-    tiles, the mlp example failed ("failed to build pass pipeline")."""
-    if target.NAME == lowered_for.NAME:
-        return bytecode(module)
-    with module.context:
-        portable = ir.Module.parse(bytecode(module))
-
-    def untile(op):
-        if "compilation_info" in op.attributes:
-            del op.attributes["compilation_info"]
-        return ir.WalkResult.ADVANCE
-
-    portable.operation.walk(untile)
-    return bytecode(portable)
-
-
 def compile_bytecode(
     source: bytes,
     target: Target,

@@ -8,7 +8,8 @@
         gimlet-outline-partitions   one function per partition, joined by gimlet.transfer
     PARTITION_PASSES            on each partition's own module:
         gimlet-lower-to-linalg      gimlet → linalg-on-tensors (foreign bodies via torch-mlir)
-    iree-compile                each partition for its device, plus fallbacks (targets/)
+    iree-compile                each partition for its device, plus fallbacks (targets/),
+                                a fallback lowered again where its target's options differ
     bundle                      manifest + modules + weights once (runtime/bundle.py)
 """
 

@@ -1,7 +1,9 @@
 """The placed view of a model: partitions on devices, each its own lowered module, and what joins them.
 
 `place_model` runs MODEL_PASSES (raise, cost, place, outline) and then
-PARTITION_PASSES on each partition's own module. It names every tensor that
+PARTITION_PASSES on each partition's own module, with its device's options;
+`module_for` lowers it again for a fallback target whose options differ. It
+names every tensor that
 crosses between partitions (model inputs and outputs keep their names) and
 collects, per op, the estimates and the decision that `--explain` shows and
 the manifest keeps.
@@ -23,8 +25,9 @@ from ..passes.coverage import Coverage
 from ..passes.partition.annotate import COST_ATTR, WORK_ATTR, devices_of, profiles_of
 from ..passes.partition.outline import DEVICE_ATTR
 from ..passes.partition.place import PLACEMENT_ATTR, REASON_ATTR, TARGET_ATTR, node_names
+from ..targets import Target
 from ..targets.devices import Device, parse_link, transfer_model
-from .driver import ImportedModel, Progress, import_and_lower, run_passes
+from .driver import ImportedModel, Progress, bytecode, import_and_lower, run_passes
 from .options import CompileOptions
 from .pipeline import MODEL_PASSES, PARTITION_PASSES
 
@@ -39,6 +42,10 @@ class Partition:
     inputs: list[str]
     outputs: list[str]
     module: ir.Module
+    #: The module before lowering (bytecode), for lowering it again with a fallback target's options.
+    unlowered: bytes = b""
+    #: The module lowered with other targets' options, by those options (`module_for`).
+    relowered: dict[str, ir.Module] = field(default_factory=dict)
 
 
 @dataclass
@@ -102,9 +109,30 @@ def _place(imported: ImportedModel, options: CompileOptions, progress: Progress 
         for partition in partitions:
             partition.module = _own_module(module, partition_functions[partition.function])
     for partition in partitions:
+        partition.unlowered = bytecode(partition.module)
         lowering = {"gimlet-lower-to-linalg": partition.device.target.lowering_options()}
         run_passes(imported, PARTITION_PASSES, options, progress, lowering, module=partition.module, label=f" {partition.name}")
     return PlacedModel(imported, devices, profiles, partitions, transfers, summary, ops, coverage, aliases)
+
+
+def module_for(
+    placed: PlacedModel, partition: Partition, key: str, target: Target, options: CompileOptions, progress: Progress | None = None
+) -> ir.Module:
+    """The partition's module lowered with `target`'s options (module `key` of the bundle): its own
+    module where they are its device's, else the unlowered module lowered again with them, once per
+    set of options. A fallback so gets its own target's layout and tiles: IREE's other backends
+    reject the CPU's tiles, and another CPU's vector extension wants other ones."""
+    lowering = target.lowering_options()
+    if lowering == partition.device.target.lowering_options():
+        return partition.module
+    if lowering not in partition.relowered:
+        with placed.imported.context:
+            module = ir.Module.parse(partition.unlowered)
+        label = f" {partition.name}.{key}"
+        passes = {"gimlet-lower-to-linalg": lowering}
+        run_passes(placed.imported, PARTITION_PASSES, options, progress, passes, module=module, label=label)
+        partition.relowered[lowering] = module
+    return partition.relowered[lowering]
 
 
 def _through_transfers(value: ir.Value) -> ir.Value:

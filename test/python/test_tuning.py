@@ -474,34 +474,22 @@ def test_narrow_matrix_products_carry_register_tiles_without_avx512(avx512, tmp_
     assert "4x10x64" in executables
 
 
-def test_a_module_for_another_kind_of_target_leaves_the_cpu_tiles_out():
-    """A partition lowered for the CPU carries tiles for IREE's CPU code generation; its module for
-    a fallback of another kind (Vulkan) is compiled without them, since IREE's other backends reject
-    them; another CPU's module keeps them."""
-    from iree.compiler import ir
-
-    from gimlet.compiler.context import new_context
-    from gimlet.compiler.driver import bytecode_for
-
-    tiles = (
-        "#iree_codegen.compilation_info<lowering_config = #iree_cpu.lowering_config<distribution = [4, 64, 0], "
-        "vector_common_parallel = [4, 16, 0], vector_reduction = [0, 0, 4]>, "
-        "translation_info = #iree_codegen.translation_info<pipeline = #iree_cpu.pipeline<DoubleTilingExpert>>>"
-    )
-    source = f"""
-    func.func @layer(%x: tensor<4x64xf32>, %w: tensor<64x128xf32>, %acc: tensor<4x128xf32>) -> tensor<4x128xf32> {{
-      %y = linalg.matmul {{compilation_info = {tiles}}} ins(%x, %w : tensor<4x64xf32>, tensor<64x128xf32>) outs(%acc : tensor<4x128xf32>) -> tensor<4x128xf32>
-      return %y : tensor<4x128xf32>
-    }}"""
-    cpu = get_target("cpu:cpu=znver3")
-    with new_context():
-        module = ir.Module.parse(source)
-        kept = {
-            target.NAME: "compilation_info" in str(ir.Module.parse(bytecode_for(module, cpu, target)))
-            for target in (get_target("cpu"), get_target("vulkan"))
-        }
-        assert "compilation_info" in str(module)
-    assert kept == {"cpu": True, "vulkan": False}
+def test_a_fallback_module_is_lowered_with_its_own_targets_options(tmp_path, monkeypatch):
+    """A partition placed on the CPU is lowered with the CPU's options, tiles for IREE's CPU code
+    included (the mlp example's layers, without AVX-512); its Vulkan fallback is lowered again,
+    from the unlowered module, with Vulkan's, which have none (IREE's other backends reject the
+    CPU's). A fallback CPU with the same options takes the CPU's module as it is. All three
+    modules compile."""
+    monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: False)
+    temps = tmp_path / "temps"
+    targets = ["cpu", "vulkan", "other=cpu:cpu=znver3"]
+    bundle = gimlet.compile(EXAMPLES / "mlp.onnx", targets=targets, pins=[".*=cpu"], fallback="all", save_temps=temps)
+    assert sorted(bundle.manifest["partitions"][0]["modules"]) == ["cpu", "other", "vulkan"]
+    lowered = sorted(path.name for path in temps.glob("*gimlet-lower-to-linalg*.mlir"))
+    assert [name.split("-", 1)[1] for name in lowered] == [f"gimlet-lower-to-linalg-p0{key}.mlir" for key in ("", ".vulkan")]
+    own, vulkan = ((temps / name).read_text() for name in lowered)
+    assert "compilation_info" in own and "compilation_info" not in vulkan
+    assert vulkan.count("linalg.matmul") == own.count("linalg.matmul") == 3
 
 
 @pytest.mark.parametrize("avx512", [False, True], ids=["avx2", "avx512"])
