@@ -3,10 +3,9 @@
 `place_model` runs MODEL_PASSES (raise, cost, place, outline) and then
 PARTITION_PASSES on each partition's own module, with its device's options;
 `module_for` lowers it again for a fallback target whose options differ. It
-names every tensor that
-crosses between partitions (model inputs and outputs keep their names) and
-collects, per op, the estimates and the decision that `--explain` shows and
-the manifest keeps.
+names every tensor that crosses between partitions (model inputs and outputs
+keep their names) and collects, per op, the estimates and the decision that
+`--explain` shows and the manifest keeps.
 """
 
 from __future__ import annotations

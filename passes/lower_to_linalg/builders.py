@@ -172,7 +172,11 @@ def loop_index(dim: int) -> ir.Value:
     return linalg.IndexOp(dim).result
 
 
-def set_cpu_tiles(value: ir.Value, tiles: tuple[list[int], list[int], list[int]]) -> None:
+#: Tiles of an op for IREE's CPU code generation: workgroup, vector and reduction tiles, a size per loop.
+Tiles = tuple[list[int], list[int], list[int]]
+
+
+def set_cpu_tiles(value: ir.Value, tiles: Tiles) -> None:
     """Tell IREE's CPU code generation the tiles of the op that made `value`: workgroup, vector and
     reduction tiles, with the remainders peeled rather than masked. IREE then also leaves the op out
     of data tiling."""

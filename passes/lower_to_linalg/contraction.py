@@ -28,6 +28,7 @@ from . import pointwise
 from .builders import (
     PARALLEL,
     REDUCTION,
+    Tiles,
     affine_map,
     dims,
     empty,
@@ -127,7 +128,7 @@ class LowerMatmul(RewritePattern):
 
     def _narrow_tiles(
         self, rows: int, depth: int, columns: int, operands: list[ir.Value]
-    ) -> tuple[list[int], list[int], list[int]] | None:
+    ) -> Tiles | None:
         """Tiles for an f32 product of 2 to NARROW_ROWS rows, at least a vector tile of columns and
         a right operand of at most NARROW_MAX_RHS_BYTES, under `narrow_tiles`."""
         f32 = ir.F32Type.get()

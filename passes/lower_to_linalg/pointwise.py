@@ -64,6 +64,7 @@ from ..base import NoMatch, RewritePattern, defining_op
 from .builders import (
     PARALLEL,
     REDUCTION,
+    Tiles,
     affine_map,
     dims,
     filled,
@@ -73,8 +74,6 @@ from .builders import (
     set_cpu_tiles,
 )
 from .layout import applied_to
-
-Tiles = tuple[list[int], list[int], list[int]]
 
 #: A matmul of at most this many rows whose filter is larger than SHARED_FILTER_BYTES takes all its
 #: rows in one workgroup.
