@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from support import EXAMPLES
 
 from gimlet.compiler import lower_model
@@ -57,10 +59,18 @@ def test_parse_error_is_one_line_not_a_traceback():
     assert "Traceback" not in result.stderr
 
 
-def test_unknown_conv_layout_is_one_line_naming_the_choices():
-    result = gimlet_opt("--gimlet-lower-to-linalg=conv-layout=nchwc", "-", stdin=TORCH_RELU)
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ("conv-layout=nchwc", "conv-layout 'nchwc' is not one of nchw, nhwc"),
+        # The boolean this option was until the AVX-512 tiles came.
+        ("conv-pointwise-tiles=true", "conv-pointwise-tiles 'true' is not one of none, avx2, avx512"),
+    ],
+)
+def test_unknown_choice_is_one_line_naming_the_choices(option, message):
+    result = gimlet_opt(f"--gimlet-lower-to-linalg={option}", "-", stdin=TORCH_RELU)
     assert result.returncode != 0 and "Traceback" not in result.stderr
-    assert "conv-layout 'nchwc' is not one of nchw, nhwc" in result.stderr
+    assert message in result.stderr
 
 
 def test_boolean_option_that_is_not_one_is_refused():
