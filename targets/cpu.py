@@ -178,9 +178,11 @@ class CpuTarget(Target):
         # With AVX-512, 1×1 convolutions over 49 to 196 pixel rows (MobileNetV2's later stages) with
         # 7×32 tiles instead of IREE's data tiling: MobileNetV2 3.26-3.48 ms a call instead of 3.73-3.94
         # on one thread, 2.02 instead of 2.23 on two (ONNX Runtime 3.24-3.52 and 1.75; pointwise.py).
+        # With AVX-512, dense convolutions over 7×7 outputs as matmuls over their patches with packed
+        # filters (packed_windows.py): ResNet-18's last stage 540-590 µs a convolution instead of 700.
         winograd = " conv-winograd=true"
         if self.has_avx512():
-            return super().lowering_options() + winograd + " conv-pointwise-tiles=avx512"
+            return super().lowering_options() + winograd + " conv-pointwise-tiles=avx512 conv-packed-windows=true"
         avx2 = " conv-windows=true conv-even-depthwise=true conv-pointwise-tiles=avx2 matmul-narrow-tiles=true"
         return super().lowering_options() + winograd + avx2
 

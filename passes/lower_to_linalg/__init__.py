@@ -24,6 +24,7 @@ def patterns(
     conv_winograd: bool = False,
     conv_pointwise_tiles: str = "none",
     matmul_narrow_tiles: bool = False,
+    conv_packed_windows: bool = False,
 ) -> list:
     channels_last = conv_layout == "nhwc"
     tiles = pointwise.REGISTER_TILES.get(conv_pointwise_tiles)
@@ -31,7 +32,7 @@ def patterns(
         # First, so that they see the transposes the convolutions leave before those are lowered.
         *(layout.PATTERNS if channels_last else []),
         *contraction.patterns(
-            channels_last, conv_windows, conv_even_depthwise, conv_winograd, tiles, matmul_narrow_tiles
+            channels_last, conv_windows, conv_even_depthwise, conv_winograd, tiles, matmul_narrow_tiles, conv_packed_windows
         ),
         *normalization.PATTERNS,
         *reduction.patterns(channels_last=channels_last),
@@ -113,7 +114,10 @@ class LowerToLinalg(ModulePass):
     `conv-winograd=true` dense 3×3 ones by Winograd's F(4×4, 3×3), and
     `conv-pointwise-tiles=avx2` (or `avx512`) f32 1×1 ones of stride 1 as
     contractions with that instruction set's register tiles for IREE
-    (pointwise.py); `matmul-narrow-tiles=true`
+    (pointwise.py); `conv-packed-windows=true` dense ones over at most 7×7
+    output pixels as matmuls over their patches with filters packed in panels
+    of 32 features and AVX-512 register tiles (packed_windows.py);
+    `matmul-narrow-tiles=true`
     gives f32 matrix products of 2 to 4 rows AVX2 register tiles
     (contraction.LowerMatmul) (the target chooses: `Target.lowering_options`).
     """
@@ -127,6 +131,7 @@ class LowerToLinalg(ModulePass):
     conv_winograd: bool = False
     conv_pointwise_tiles: str = "none"
     matmul_narrow_tiles: bool = False
+    conv_packed_windows: bool = False
 
     def __post_init__(self):
         if self.conv_layout not in CONV_LAYOUTS:
@@ -154,6 +159,7 @@ class LowerToLinalg(ModulePass):
                 self.conv_winograd,
                 self.conv_pointwise_tiles,
                 self.matmul_narrow_tiles,
+                self.conv_packed_windows,
             ),
         )
         left = []

@@ -24,7 +24,7 @@ from ...dialects import (
 )
 from ...dialects.base import broadcast_shapes
 from ..base import RewritePattern
-from . import pointwise
+from . import packed_windows, pointwise
 from .builders import (
     PARALLEL,
     REDUCTION,
@@ -193,7 +193,10 @@ class LowerConv(RewritePattern):
     (38 MB for ResNet-18's 512-channel ones), which took about as long as the
     window matmuls (3-4 ms each, one thread); F(2×2, 3×3) there, with filters
     16/9 the weights' size, took 3.9 ms against 4.1 (one thread) and the
-    model was no faster at 2 threads. With `even_depthwise`, a channels-last
+    model was no faster at 2 threads. With `packed_windows`, one over at most
+    packed_windows.MAX_PIXELS output pixels (a 7×7 stage) is a matmul over its
+    patches with its filter packed in panels of 32 features and AVX-512 register
+    tiles (packed_windows.py). With `even_depthwise`, a channels-last
     depthwise convolution of odd output width computes one more column, over
     one more column of zero padding where it needs one, and drops it: on AVX2,
     IREE 3.13 vectorises the width in pairs and a 7-wide one fell to scalar
@@ -221,12 +224,14 @@ class LowerConv(RewritePattern):
         even_depthwise: bool = False,
         winograd: bool = False,
         pointwise_tiles: pointwise.RegisterTiles | None = None,
+        packed_windows: bool = False,
     ):
         self.channels_last = channels_last
         self.windows = windows
         self.even_depthwise = even_depthwise
         self.winograd = winograd
         self.pointwise_tiles = pointwise_tiles
+        self.packed_windows = packed_windows
 
     def rewrite(self, operation):
         op = Conv(operation)
@@ -314,13 +319,16 @@ class LowerConv(RewritePattern):
 
     def _channels_last_kind(self, op: Conv) -> str | None:
         """How this convolution runs channels-last: "dense", "windows" (a matmul over its windows),
-        "winograd", "pointwise-rows" or "pointwise-pixels" (pointwise.py), "depthwise", "per-group"
+        "packed-windows" (packed_windows.py), "winograd", "pointwise-rows" or "pointwise-pixels"
+        (pointwise.py), "depthwise", "per-group"
         (a dense convolution per group) or "patches" (a matmul over its patches, for many groups);
         None where it keeps the model's layout."""
         if not self.channels_last or op.spatial_rank != 2:
             return None
         if self.pointwise_tiles is not None and pointwise.fits(op, self.pointwise_tiles):
             return "pointwise-pixels" if pointwise.runs_over_pixels(op) else "pointwise-rows"
+        if self.packed_windows and packed_windows.fits(op, self.WINDOW_MIN_CHANNELS):
+            return "packed-windows"
         if op.groups == 1:
             channels, *kernel = op.filter.type.shape[1:]
             wide = channels >= self.WINDOW_MIN_CHANNELS and kernel != [1, 1]
@@ -345,6 +353,8 @@ class LowerConv(RewritePattern):
             return _pointwise_matmul(nhwc, filter, nhwc_shape, strides)
         if layout == "windows":
             return _window_matmul(nhwc, filter, nhwc_shape, strides, dilations)
+        if layout == "packed-windows":
+            return packed_windows.packed_window_matmul(nhwc, filter, nhwc_shape, strides, dilations)
         if layout == "winograd":
             return winograd_conv(nhwc, filter)
         if layout in ("pointwise-rows", "pointwise-pixels"):
@@ -521,5 +531,7 @@ def patterns(
     winograd: bool = False,
     pointwise_tiles: pointwise.RegisterTiles | None = None,
     narrow_tiles: bool = False,
+    packed_windows: bool = False,
 ) -> list[RewritePattern]:
-    return [LowerMatmul(narrow_tiles), LowerConv(channels_last, windows, even_depthwise, winograd, pointwise_tiles), DecomposeAttention()]
+    conv = LowerConv(channels_last, windows, even_depthwise, winograd, pointwise_tiles, packed_windows)
+    return [LowerMatmul(narrow_tiles), conv, DecomposeAttention()]

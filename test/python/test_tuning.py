@@ -31,7 +31,7 @@ def test_default_strategy_follows_the_model_class():
     # dense convolutions are window matmuls, and both kinds of model use convolution data tiling.
     assert wide.default_strategy({"gimlet.conv": 3, "gimlet.conv[grouped]": 1}) == "data-tiling-inner-pads"
     assert narrow.default_strategy({"gimlet.conv": 3, "gimlet.conv[grouped]": 1}) == "conv-data-tiling"
-    assert wide.lowering_options() == "conv-layout=nhwc conv-winograd=true conv-pointwise-tiles=avx512"
+    assert wide.lowering_options() == "conv-layout=nhwc conv-winograd=true conv-pointwise-tiles=avx512 conv-packed-windows=true"
     assert narrow.lowering_options() == (
         "conv-layout=nhwc conv-winograd=true conv-windows=true conv-even-depthwise=true conv-pointwise-tiles=avx2"
         " matmul-narrow-tiles=true"
@@ -191,6 +191,46 @@ def test_dense_convolutions_use_convolution_data_tiling(avx512, tmp_path, monkey
     assert lowered.count("linalg.matmul") == (0 if avx512 else 2)
     winograd = re.findall(r"ins\(%\S+, %\S+ : tensor<6x6x(\d+)x16xf32>, tensor<6x6x16x32xf32>\)", lowered)
     assert winograd == ["36"]  # 6×6 tiles of 4×4 outputs
+
+
+@pytest.mark.parametrize("avx512", [True, False], ids=["avx512", "avx2"])
+def test_convolutions_over_seven_by_seven_outputs_read_packed_filters_on_avx512(avx512, tmp_path, monkeypatch):
+    """With AVX-512, a ResNet-style last stage, on a batch of two: the stride-2 convolution into
+    7×7 and the 3×3 one after it are matmuls over their patches with filters packed in panels of
+    32 features and 14×32 vector tiles (packed_windows.py), the 1×1 downsampling one is not; the
+    stage computes what the ONNX reference does. Without AVX-512 they are window matmuls
+    (conv-windows) with no tiles of gimlet's."""
+    monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: avx512)
+    monkeypatch.setattr(CpuTarget, "SMALL_FLOPS", 0)
+    rng = np.random.default_rng(23)
+    weights = {
+        "reduce": (rng.standard_normal((64, 32, 3, 3)) / 16).astype(np.float32),
+        "reduce_bias": rng.standard_normal(64).astype(np.float32),
+        "conv": (rng.standard_normal((64, 64, 3, 3)) / 24).astype(np.float32),
+        "downsample": (rng.standard_normal((64, 32, 1, 1)) / 6).astype(np.float32),
+    }
+    graph = helper.make_graph(
+        [
+            helper.make_node("Conv", ["x", "reduce", "reduce_bias"], ["reduced"], pads=[1, 1, 1, 1], strides=[2, 2]),
+            helper.make_node("Relu", ["reduced"], ["activated"]),
+            helper.make_node("Conv", ["activated", "conv"], ["convolved"], pads=[1, 1, 1, 1]),
+            helper.make_node("Conv", ["x", "downsample"], ["shortcut"], strides=[2, 2]),
+            helper.make_node("Add", ["convolved", "shortcut"], ["y"]),
+        ],
+        "last_stage",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 32, 14, 14])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 64, 7, 7])],
+        [numpy_helper.from_array(value, name) for name, value in weights.items()],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    _, temps = _compiled_and_checked(model, {"x": rng.standard_normal((2, 32, 14, 14)).astype(np.float32)}, tmp_path)
+    lowered = (temps / LOWERED).read_text()
+    packed = re.findall(r"ins\(%\S+, %\S+ : (tensor<\w+>), (tensor<\w+>)\) outs\(%\S+ : tensor<98x2x32xf32>\) attrs", lowered)
+    if avx512:
+        assert sorted(packed) == [("tensor<98x288xf32>", "tensor<2x288x32xf32>"), ("tensor<98x576xf32>", "tensor<2x576x32xf32>")]
+        assert lowered.count("vector_common_parallel = [14, 1, 32, 0]") == 1 and lowered.count("compilation_info = #") == 2
+    else:
+        assert packed == [] and "compilation_info" not in lowered
 
 
 @pytest.mark.parametrize("avx512", [True, False])
