@@ -320,9 +320,8 @@ class LowerConv(RewritePattern):
     def _channels_last_kind(self, op: Conv) -> str | None:
         """How this convolution runs channels-last: "dense", "windows" (a matmul over its windows),
         "packed-windows" (packed_windows.py), "winograd", "pointwise-rows" or "pointwise-pixels"
-        (pointwise.py), "depthwise", "per-group"
-        (a dense convolution per group) or "patches" (a matmul over its patches, for many groups);
-        None where it keeps the model's layout."""
+        (pointwise.py), "depthwise", "per-group" (a dense convolution per group) or "patches" (a
+        matmul over its patches, for many groups); None where it keeps the model's layout."""
         if not self.channels_last or op.spatial_rank != 2:
             return None
         if self.pointwise_tiles is not None and pointwise.fits(op, self.pointwise_tiles):
