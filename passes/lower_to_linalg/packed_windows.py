@@ -47,7 +47,8 @@ PANEL = 32
 #: accumulators.
 VECTOR_TILES = [14, 1, PANEL, 0]
 REDUCTION_TILES = [0, 0, 0, 4]
-#: Rows a workgroup takes at most: all of a 7×7 image's, one panel of features each.
+#: Rows a workgroup takes at most (four 7×7 images), with one panel of features: each panel is
+#: read once per workgroup.
 WORKGROUP_ROWS = 196
 
 
