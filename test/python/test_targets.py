@@ -14,6 +14,16 @@ def test_cpu_defaults_to_the_host():
     assert "--iree-llvmcpu-target-cpu=host" in flags
 
 
+def test_cpu_data_tiled_matmul_workgroups_follow_the_host_core_count(monkeypatch):
+    """Compiled for the host, data-tiled matmuls take workgroups of CpuTarget.MATMUL_TILE_BYTES over
+    its cores; for a named CPU or a cross triple, IREE's own split."""
+    for cores, tile_bytes in ((2, 1 << 20), (16, 128 << 10)):
+        monkeypatch.setattr("os.cpu_count", lambda cores=cores: cores)
+        assert f"--iree-llvmcpu-matmul-tile-bytes={tile_bytes}" in get_target("cpu").compile_flags()
+    for spec in ("cpu:cpu=znver4", "cpu:triple=aarch64-linux-gnu"):
+        assert not any(flag.startswith("--iree-llvmcpu-matmul-tile-bytes") for flag in get_target(spec).compile_flags())
+
+
 def test_cpu_cross_triple():
     target = get_target("cpu:triple=aarch64-linux-gnu")
     flags = target.compile_flags()
