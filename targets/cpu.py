@@ -243,9 +243,9 @@ class CpuTarget(Target):
             # Data-tiled matmuls in workgroups of about MATMUL_TILE_BYTES over the host's cores, where
             # IREE's default split all-MiniLM-L6-v2's 128×1536×384 products (GELU fused) into 24
             # workgroups of 31 µs, which 2 threads shared unevenly (dispatch 500 µs, 0.76 of both
-            # threads busy); with 6 workgroups, 390 µs. Fewer, larger workgroups also read each packed
-            # operand tile fewer times. 2 threads, alternating rounds: MiniLM 0.875 of ONNX Runtime's
-            # time against 0.943, ResNet-18 0.955 against 0.988, MobileNetV2 and the BERT-style encoder
-            # level; one thread, all level. IREE reads this flag for data-tiled matmuls only.
+            # threads busy); with 6 workgroups, 390 µs. On the AVX-512 EPYC (2 cores), alternating
+            # rounds at 2 threads: MiniLM 0.875 of ONNX Runtime's time against 0.943, ResNet-18 0.955
+            # against 0.988, MobileNetV2 and the BERT-style encoder level; on one thread, all level.
+            # IREE reads this flag for data-tiled matmuls only.
             flags.append(f"--iree-llvmcpu-matmul-tile-bytes={self.MATMUL_TILE_BYTES // (os.cpu_count() or 1)}")
         return flags
