@@ -122,8 +122,17 @@ class CpuTarget(Target):
             # threads, alternating rounds). The matmul models ran as fast either way: MiniLM 8.54-8.70 ms
             # with the flag against 8.56-8.62 without, the BERT-style encoder 2.31 against 2.32 (ONNX
             # Runtime 8.58-8.67 and 2.63).
+            # Compiled for the host, data-tiled matmuls in workgroups of about MATMUL_TILE_BYTES over
+            # its cores, where IREE's default split all-MiniLM-L6-v2's 128×1536×384 products (GELU
+            # fused) into 24 workgroups of 31 µs, which 2 threads shared unevenly (dispatch 500 µs, 0.76
+            # of both threads busy); with 6 workgroups, 390 µs. On the AVX-512 EPYC (2 cores),
+            # alternating rounds at 2 threads: MiniLM 0.875 of ONNX Runtime's time against 0.943,
+            # ResNet-18 0.955 against 0.988, MobileNetV2 and the BERT-style encoder level; on one
+            # thread, all level.
+            tile_bytes = self.MATMUL_TILE_BYTES // (os.cpu_count() or 1)
+            host = [f"--iree-llvmcpu-matmul-tile-bytes={tile_bytes}"] if self._cpu() == "host" else []
             for name in ("conv-data-tiling", "data-tiling", "data-tiling-inner-pads"):
-                strategies[name] = [*strategies[name], "--iree-global-opt-propagate-transposes=false"]
+                strategies[name] = [*strategies[name], "--iree-global-opt-propagate-transposes=false", *host]
         return strategies
 
     def _cpu(self) -> str:
@@ -217,7 +226,7 @@ class CpuTarget(Target):
 
     #: Bytes by which IREE may grow a constant expression it evaluates once, at load (compile_flags).
     HOISTED_GROWTH_LIMIT = 64 << 20
-    #: Operand bytes of a data-tiled matmul's workgroup, times the host's cores (compile_flags).
+    #: Operand bytes of a data-tiled matmul's workgroup, times the host's cores (AVX-512 strategies).
     MATMUL_TILE_BYTES = 2 << 20
 
     def compile_flags(self) -> list[str]:
@@ -239,13 +248,4 @@ class CpuTarget(Target):
         # expression into a load-time initializer only if it grows by at most 1 MiB; ResNet-18's
         # 28×28 filters were transformed at every call, 1.4-1.7 ms each (one thread, AVX2).
         flags.append(f"--iree-opt-const-expr-max-size-increase-threshold={self.HOISTED_GROWTH_LIMIT}")
-        if cpu == "host":
-            # Data-tiled matmuls in workgroups of about MATMUL_TILE_BYTES over the host's cores, where
-            # IREE's default split all-MiniLM-L6-v2's 128×1536×384 products (GELU fused) into 24
-            # workgroups of 31 µs, which 2 threads shared unevenly (dispatch 500 µs, 0.76 of both
-            # threads busy); with 6 workgroups, 390 µs. On the AVX-512 EPYC (2 cores), alternating
-            # rounds at 2 threads: MiniLM 0.875 of ONNX Runtime's time against 0.943, ResNet-18 0.955
-            # against 0.988, MobileNetV2 and the BERT-style encoder level; on one thread, all level.
-            # IREE reads this flag for data-tiled matmuls only.
-            flags.append(f"--iree-llvmcpu-matmul-tile-bytes={self.MATMUL_TILE_BYTES // (os.cpu_count() or 1)}")
         return flags

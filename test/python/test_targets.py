@@ -6,6 +6,7 @@ import pytest
 
 from gimlet.errors import OptionError
 from gimlet.targets import get_target
+from gimlet.targets.cpu import CpuTarget
 
 
 def test_cpu_defaults_to_the_host():
@@ -15,12 +16,18 @@ def test_cpu_defaults_to_the_host():
 
 
 def test_cpu_data_tiled_matmul_workgroups_follow_the_host_core_count(monkeypatch):
-    """Compiled for the host, data-tiled matmuls take workgroups of CpuTarget.MATMUL_TILE_BYTES over
-    its cores; for a named CPU or a cross triple, IREE's own split."""
+    """Compiled for an AVX-512 host, the data-tiling strategies take workgroups of
+    CpuTarget.MATMUL_TILE_BYTES over its cores; for a named CPU, IREE's own split. No target sets it
+    for every strategy, and a cross triple not at all in its flags."""
+    monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: True)
+    data_tiling = ("conv-data-tiling", "data-tiling", "data-tiling-inner-pads")
     for cores, tile_bytes in ((2, 1 << 20), (16, 128 << 10)):
         monkeypatch.setattr("os.cpu_count", lambda cores=cores: cores)
-        assert f"--iree-llvmcpu-matmul-tile-bytes={tile_bytes}" in get_target("cpu").compile_flags()
-    for spec in ("cpu:cpu=znver4", "cpu:triple=aarch64-linux-gnu"):
+        strategies = get_target("cpu").strategies()
+        assert all(f"--iree-llvmcpu-matmul-tile-bytes={tile_bytes}" in strategies[name] for name in data_tiling)
+    named = get_target("cpu:cpu=znver4").strategies()
+    assert not any(flag.startswith("--iree-llvmcpu-matmul-tile-bytes") for name in data_tiling for flag in named[name])
+    for spec in ("cpu", "cpu:cpu=znver4", "cpu:triple=aarch64-linux-gnu"):
         assert not any(flag.startswith("--iree-llvmcpu-matmul-tile-bytes") for flag in get_target(spec).compile_flags())
 
 
