@@ -129,8 +129,8 @@ class CpuTarget(Target):
             # alternating rounds at 2 threads: MiniLM 0.875 of ONNX Runtime's time against 0.943,
             # ResNet-18 0.955 against 0.988, MobileNetV2 and the BERT-style encoder level; on one
             # thread, all level.
-            tile_bytes = self.MATMUL_TILE_BYTES // (os.cpu_count() or 1)
-            host = [f"--iree-llvmcpu-matmul-tile-bytes={tile_bytes}"] if self._cpu() == "host" else []
+            threads = self.host_threads()
+            host = [f"--iree-llvmcpu-matmul-tile-bytes={self.MATMUL_TILE_BYTES // threads}"] if threads else []
             for name in ("conv-data-tiling", "data-tiling", "data-tiling-inner-pads"):
                 strategies[name] = [*strategies[name], "--iree-global-opt-propagate-transposes=false", *host]
         return strategies
@@ -139,6 +139,11 @@ class CpuTarget(Target):
         """The LLVM CPU compiled for: `cpu=`, else the host; a cross triple has no host CPU to tune
         for, so the generic one."""
         return self.options.get("cpu", "generic" if "triple" in self.options else "host")
+
+    def host_threads(self) -> int:
+        """The threads a module compiled for the host runs on, one a CPU, as IREE's runtime starts
+        them; 0 (unknown) for a named CPU or a cross triple, whose machine is not this one."""
+        return (os.cpu_count() or 1) if self._cpu() == "host" else 0
 
     def has_avx512(self) -> bool:
         """Whether the CPU compiled for has AVX-512F: the host's flags, else its LLVM name or features.
@@ -190,11 +195,15 @@ class CpuTarget(Target):
         # on one thread, 2.02 instead of 2.23 on two (ONNX Runtime 3.24-3.52 and 1.75; pointwise.py).
         # With AVX-512, dense convolutions over 7×7 outputs as matmuls over their patches with packed
         # filters (packed_windows.py): ResNet-18's last stage 540-590 µs a convolution instead of 700.
-        winograd = " conv-winograd=true"
+        # Tiled 1×1 convolutions that share their filter, in workgroups the host's threads finish
+        # together (builders.balanced_workgroup_count): with AVX-512, MobileNetV2's 49×1280×320 took
+        # 84 µs instead of 107, its 49×960×160 ones 33-35 instead of 42-44 (2 threads).
+        common = super().lowering_options() + " conv-winograd=true"
+        if threads := self.host_threads():
+            common += f" workers={threads}"
         if self.has_avx512():
-            return super().lowering_options() + winograd + " conv-pointwise-tiles=avx512 conv-packed-windows=true"
-        avx2 = " conv-windows=true conv-even-depthwise=true conv-pointwise-tiles=avx2 matmul-narrow-tiles=true"
-        return super().lowering_options() + winograd + avx2
+            return common + " conv-pointwise-tiles=avx512 conv-packed-windows=true"
+        return common + " conv-windows=true conv-even-depthwise=true conv-pointwise-tiles=avx2 matmul-narrow-tiles=true"
 
     def default_strategy(self, op_counts: dict[str, int], flops: float | None = None) -> str:
         if flops is not None and flops < self.SMALL_FLOPS:

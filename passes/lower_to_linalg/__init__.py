@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from iree.compiler import ir, passmanager
 
@@ -25,9 +25,12 @@ def patterns(
     conv_pointwise_tiles: str = "none",
     matmul_narrow_tiles: bool = False,
     conv_packed_windows: bool = False,
+    workers: int = 0,
 ) -> list:
     channels_last = conv_layout == "nhwc"
     tiles = pointwise.REGISTER_TILES.get(conv_pointwise_tiles)
+    if tiles is not None:
+        tiles = replace(tiles, workers=workers)
     return [
         # First, so that they see the transposes the convolutions leave before those are lowered.
         *(layout.PATTERNS if channels_last else []),
@@ -119,7 +122,10 @@ class LowerToLinalg(ModulePass):
     of 32 features and AVX-512 register tiles (packed_windows.py);
     `matmul-narrow-tiles=true`
     gives f32 matrix products of 2 to 4 rows AVX2 register tiles
-    (contraction.LowerMatmul) (the target chooses: `Target.lowering_options`).
+    (contraction.LowerMatmul); `workers=N`, the threads the module will run
+    on, splits tiled 1×1 convolutions that share their filter into workgroups
+    IREE's runtime spreads evenly over them (builders.balanced_workgroup_count)
+    (the target chooses: `Target.lowering_options`).
     """
 
     NAME = "gimlet-lower-to-linalg"
@@ -132,6 +138,7 @@ class LowerToLinalg(ModulePass):
     conv_pointwise_tiles: str = "none"
     matmul_narrow_tiles: bool = False
     conv_packed_windows: bool = False
+    workers: int = 0
 
     def __post_init__(self):
         if self.conv_layout not in CONV_LAYOUTS:
@@ -140,6 +147,8 @@ class LowerToLinalg(ModulePass):
             raise PassOptionError(
                 f"--{self.NAME}: conv-pointwise-tiles '{self.conv_pointwise_tiles}' is not one of {', '.join(POINTWISE_TILES)}"
             )
+        if self.workers < 0:
+            raise PassOptionError(f"--{self.NAME}: workers must be 0 (unknown) or a thread count, got {self.workers}")
 
     def apply(self, module: ir.Module) -> None:
         _check_static(module)
@@ -160,6 +169,7 @@ class LowerToLinalg(ModulePass):
                 self.conv_pointwise_tiles,
                 self.matmul_narrow_tiles,
                 self.conv_packed_windows,
+                self.workers,
             ),
         )
         left = []

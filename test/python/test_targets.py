@@ -31,6 +31,19 @@ def test_cpu_data_tiled_matmul_workgroups_follow_the_host_core_count(monkeypatch
         assert not any(flag.startswith("--iree-llvmcpu-matmul-tile-bytes") for flag in get_target(spec).compile_flags())
 
 
+def test_cpu_lowering_balances_shared_filter_workgroups_over_the_host_cores(monkeypatch):
+    """Compiled for the host, on either instruction set, the lowering is told how many threads the
+    module runs on (one a core), to balance tiled 1×1 convolutions over them; a named CPU or a cross
+    triple runs elsewhere, on a machine of unknown size."""
+    monkeypatch.setattr("os.cpu_count", lambda: 16)
+    for avx512 in (True, False):
+        monkeypatch.setattr(CpuTarget, "has_avx512", lambda self, avx512=avx512: avx512)
+        assert " workers=16 " in get_target("cpu").lowering_options()
+    for spec in ("cpu:cpu=znver4", "cpu:triple=aarch64-linux-gnu"):
+        assert get_target(spec).host_threads() == 0
+        assert "workers=" not in get_target(spec).lowering_options()
+
+
 def test_cpu_cross_triple():
     target = get_target("cpu:triple=aarch64-linux-gnu")
     flags = target.compile_flags()

@@ -11,6 +11,7 @@ from support import EXAMPLES, assert_close, compile_bundle_and_run, evaluator_ou
 
 import gimlet
 from gimlet.compiler import tuning
+from gimlet.passes.lower_to_linalg.builders import balanced_workgroup_count
 from gimlet.targets import get_target
 from gimlet.targets.cpu import CpuTarget
 
@@ -518,11 +519,11 @@ def test_a_fallback_module_is_lowered_with_its_own_targets_options(tmp_path, mon
     """A partition placed on the CPU is lowered with the CPU's options, tiles for IREE's CPU code
     included (the mlp example's layers, without AVX-512); its Vulkan fallback is lowered again,
     from the unlowered module, with Vulkan's, which have none (IREE's other backends reject the
-    CPU's). A fallback CPU with the same options takes the CPU's module as it is. All three
-    modules compile."""
+    CPU's). A fallback CPU with the same lowering options (the host, named as such)
+    takes the CPU's lowered module as it is. All three modules compile."""
     monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: False)
     temps = tmp_path / "temps"
-    targets = ["cpu", "vulkan", "other=cpu:cpu=znver3"]
+    targets = ["cpu", "vulkan", "other=cpu:cpu=host"]
     bundle = gimlet.compile(EXAMPLES / "mlp.onnx", targets=targets, pins=[".*=cpu"], fallback="all", save_temps=temps)
     assert sorted(bundle.manifest["partitions"][0]["modules"]) == ["cpu", "other", "vulkan"]
     lowered = sorted(path.name for path in temps.glob("*gimlet-lower-to-linalg*.mlir"))
@@ -537,8 +538,12 @@ def test_pointwise_convolutions_with_few_rows_read_their_filter_once(avx512, tmp
     """A MobileNetV2 block at 7×7 pixels whose 1×1 filters are larger than 256 KiB: both 1×1
     convolutions are matmuls that take all 49 rows in one workgroup (pointwise.py), the expansion
     too, though padded next, and the block computes what the ONNX reference does. Workgroups are
-    rounded up to whole vector tiles: 9 of 6 rows (AVX2), 7 of 7 (AVX-512)."""
+    rounded up to whole vector tiles: 9 of 6 rows (AVX2), 7 of 7 (AVX-512). On a 2-core host the
+    expansion's 24 panels of 32 features go two to a workgroup, 12 workgroups that IREE hands one
+    at a time to its two threads, where 24 would go in reservations of 8, 16 to one thread and 8 to
+    the other; the projection's 4 (AVX-512) or 8 (AVX2) panels stay one to a workgroup."""
     monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: avx512)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
     rng = np.random.default_rng(11)
     weights = {
         "expand": (rng.standard_normal((768, 128, 1, 1)) / 8).astype(np.float32),
@@ -550,9 +555,20 @@ def test_pointwise_convolutions_with_few_rows_read_their_filter_once(avx512, tmp
     tiles = dict(re.findall(r"#(\w+) = #iree_cpu\.lowering_config<cache_parallel = (\[[\d, ]+\])", lowered))
     infos = {name: tiles[config] for name, config in re.findall(r"#(\w+) = #iree_codegen\.compilation_info<lowering_config = #(\w+)", lowered)}
     matmuls = re.findall(r"linalg\.matmul \{compilation_info = #(\w+)\} ins\(%\S+, %\S+ : (tensor<\w+>)", lowered)
-    expected = ["[49, 32, 0]", "[49, 32, 0]"] if avx512 else ["[54, 32, 0]", "[54, 16, 0]"]
+    expected = ["[49, 64, 0]", "[49, 32, 0]"] if avx512 else ["[54, 64, 0]", "[54, 16, 0]"]
     operands = ["tensor<49x128xf32>", "tensor<49x768xf32>"]
     assert [(infos[info], operand) for info, operand in matmuls] == list(zip(expected, operands))
+
+
+@pytest.mark.parametrize(
+    ("panels", "workers", "count"),
+    [(40, 2, 10), (30, 2, 10), (24, 2, 12), (5, 2, 5), (16, 2, 16), (48, 2, 48), (24, 16, 24), (40, 1, 40), (40, 0, 40)],
+)
+def test_shared_filter_workgroups_divide_evenly_between_the_threads(panels, workers, count):
+    """IREE's runtime hands a dispatch of at least 8 workgroups a thread to its threads 8 at a
+    time, a smaller one one at a time: the count chosen divides the panels and leaves every thread
+    the same number, or else is one panel a workgroup (5 on 2 threads, or an unknown thread count)."""
+    assert balanced_workgroup_count(panels, workers) == count
 
 
 def test_an_expansion_padded_next_computes_over_the_padded_grid(tmp_path, monkeypatch):

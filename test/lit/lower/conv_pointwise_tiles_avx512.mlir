@@ -1,4 +1,5 @@
 // RUN: gimlet-opt --gimlet-lower-to-linalg="conv-layout=nhwc conv-pointwise-tiles=avx512" %s | FileCheck %s
+// RUN: gimlet-opt --gimlet-lower-to-linalg="conv-layout=nhwc conv-pointwise-tiles=avx512 workers=2" %s | FileCheck %s --check-prefix=WORKERS
 
 // gimlet-lower-to-linalg with conv-pointwise-tiles=avx512 (the CPU target's
 // lowering on CPUs with AVX-512): an f32 1×1 convolution of stride 1 whose
@@ -40,6 +41,17 @@ func.func @padded_next(%x: tensor<1x16x28x28xf32>, %we: tensor<96x16x1x1xf32>, %
 // With few rows (7×7 pixels) and a filter larger than 256 KiB, one workgroup
 // takes all 49 rows, seven tiles of 7, in columns of 32; the expansion too,
 // though padded next.
+// With workers=2 the expansion's 30 panels of 32 features go three to a
+// workgroup, 10 that IREE hands one at a time to the two threads (30 would go
+// in reservations of 8); the projection's 5 panels cannot be split evenly and
+// stay one to a workgroup.
+// WORKERS-DAG: #[[WIDE:.*]] = #iree_cpu.lowering_config<cache_parallel = [49, 96, 0], distribution = [49, 96, 0], vector_common_parallel = [7, 32, 0], vector_reduction = [0, 0, 4]>
+// WORKERS-DAG: #[[PANEL:.*]] = #iree_cpu.lowering_config<cache_parallel = [49, 32, 0], distribution = [49, 32, 0], vector_common_parallel = [7, 32, 0], vector_reduction = [0, 0, 4]>
+// WORKERS-DAG: #[[EXPAND:.*]] = #iree_codegen.compilation_info<lowering_config = #[[WIDE]],
+// WORKERS-DAG: #[[PROJECT:.*]] = #iree_codegen.compilation_info<lowering_config = #[[PANEL]],
+// WORKERS-LABEL: func.func @last_stage
+// WORKERS: linalg.matmul {compilation_info = #[[EXPAND]]} ins(%{{.*}}, %{{.*}} : tensor<49x160xf32>, tensor<160x960xf32>)
+// WORKERS: linalg.matmul {compilation_info = #[[PROJECT]]} ins(%{{.*}}, %{{.*}} : tensor<49x960xf32>, tensor<960x160xf32>)
 // CHECK-LABEL: func.func @last_stage
 // CHECK: linalg.matmul {compilation_info = #[[SHARED]]} ins(%{{.*}}, %{{.*}} : tensor<49x160xf32>, tensor<160x960xf32>) outs(%{{.*}} : tensor<49x960xf32>)
 // CHECK: tensor.pad
