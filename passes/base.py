@@ -77,7 +77,8 @@ def _number(pass_name: str, key: str, text: str, kind: type):
     try:
         return kind(text)
     except ValueError:
-        raise PassOptionError(f"--{pass_name}: option {key}={text} is not a {kind.__name__}") from None
+        noun = {int: "an integer", float: "a number"}[kind]
+        raise PassOptionError(f"--{pass_name}: option {key}={text} is not {noun}") from None
 
 
 def _flag(pass_name: str, key: str, text: str) -> bool:

@@ -66,6 +66,7 @@ def test_parse_error_is_one_line_not_a_traceback():
         # The boolean this option was until the AVX-512 tiles came.
         ("conv-pointwise-tiles=true", "conv-pointwise-tiles 'true' is not one of none, avx2, avx512"),
         ("workers=-2", "workers must be 0 (unknown) or a thread count, got -2"),
+        ("workers=2.5", "option workers=2.5 is not an integer"),
     ],
 )
 def test_unknown_choice_is_one_line_naming_the_choices(option, message):
