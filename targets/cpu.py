@@ -141,8 +141,9 @@ class CpuTarget(Target):
         return self.options.get("cpu", "generic" if "triple" in self.options else "host")
 
     def host_threads(self) -> int:
-        """The threads a module compiled for the host runs on, one a CPU, as IREE's runtime starts
-        them; 0 (unknown) for a named CPU or a cross triple, whose machine is not this one."""
+        """The threads a module compiled for the host runs on: its logical CPUs (IREE's runtime starts
+        a worker a physical core, the same count without SMT; an SMT host was not at hand); 0
+        (unknown) for a named CPU or a cross triple, whose machine is not this one."""
         return (os.cpu_count() or 1) if self._cpu() == "host" else 0
 
     def has_avx512(self) -> bool:
@@ -197,7 +198,9 @@ class CpuTarget(Target):
         # filters (packed_windows.py): ResNet-18's last stage 540-590 µs a convolution instead of 700.
         # Tiled 1×1 convolutions that share their filter, in workgroups the host's threads finish
         # together (builders.balanced_workgroup_count): with AVX-512, MobileNetV2's 49×1280×320 took
-        # 84 µs instead of 107, its 49×960×160 ones 33-35 instead of 42-44 (2 threads).
+        # 84 µs instead of 107, its 49×960×160 ones 38.5 instead of 44 (2 threads, per-dispatch
+        # medians); the model 0.998 of ONNX Runtime's time instead of 1.017 on one thread, 1.158-1.166
+        # instead of 1.180-1.188 on two (alternating rounds).
         common = super().lowering_options() + " conv-winograd=true"
         if threads := self.host_threads():
             common += f" workers={threads}"
