@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from pathlib import Path
 
@@ -63,6 +64,19 @@ def cpuinfo() -> dict[str, str]:
 def host_cpu_flags() -> frozenset[str]:
     """The feature flags /proc/cpuinfo lists for this machine's CPU (none where it cannot be read)."""
     return frozenset(cpuinfo().get("flags", "").split())
+
+
+@functools.cache
+def host_cores() -> int:
+    """This machine's physical cores, on each of which IREE's CPU runtime starts a worker by
+    default: its logical CPUs less their SMT siblings (/proc/cpuinfo's `cpu cores` of `siblings`),
+    else its logical CPUs."""
+    logical = os.cpu_count() or 1
+    info = cpuinfo()
+    try:
+        return max(1, logical * int(info["cpu cores"]) // int(info["siblings"]))
+    except (KeyError, ValueError, ZeroDivisionError):
+        return logical
 
 
 def try_open(driver: str) -> ireert.HalDevice | None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
-from ..runtime.devices import host_cpu_flags
+from ..runtime.devices import host_cores, host_cpu_flags
 from .base import DEFAULT_STRATEGY, Target
 
 #: LLVM's x86 CPU names (`-mcpu`) whose CPUs have AVX-512F.
@@ -141,10 +140,9 @@ class CpuTarget(Target):
         return self.options.get("cpu", "generic" if "triple" in self.options else "host")
 
     def host_threads(self) -> int:
-        """The threads a module compiled for the host runs on: its logical CPUs (IREE's runtime starts
-        a worker a physical core, the same count without SMT; an SMT host was not at hand); 0
-        (unknown) for a named CPU or a cross triple, whose machine is not this one."""
-        return (os.cpu_count() or 1) if self._cpu() == "host" else 0
+        """The threads a module compiled for the host runs on: one a physical core, as IREE's runtime
+        starts them; 0 (unknown) for a named CPU or a cross triple, whose machine is not this one."""
+        return host_cores() if self._cpu() == "host" else 0
 
     def has_avx512(self) -> bool:
         """Whether the CPU compiled for has AVX-512F: the host's flags, else its LLVM name or features.

@@ -10,10 +10,9 @@ override them with a target's `price=` option.
 from __future__ import annotations
 
 import math
-import os
 from functools import lru_cache
 
-from ..runtime.devices import cpuinfo, host_cpu_flags
+from ..runtime.devices import cpuinfo, host_cores, host_cpu_flags
 from .perf import DeviceProfile
 
 T = 1e12
@@ -106,12 +105,13 @@ PROFILES: dict[str, DeviceProfile] = {
 def host_cpu_profile() -> DeviceProfile:
     """An estimate of this machine's CPU from its core count, SIMD width and clock.
 
-    Peak f32 = cores × SIMD lanes × 2 (FMA) × 2 (FMA units) × clock. Memory
+    Peak f32 = cores × SIMD lanes × 2 (FMA) × 2 (FMA units) × clock, over physical
+    cores: SMT siblings share a core's FMA units. Memory
     bandwidth and dispatch overhead are rough assumptions; calibrate
     (`gimletc --calibrate`) for figures measured on this machine.
     """
     info = cpuinfo()
-    cores = os.cpu_count() or 1
+    cores = host_cores()
     flags = host_cpu_flags()
     lanes = 16 if "avx512f" in flags else 8 if "avx2" in flags else 4
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gimlet.errors import OptionError
+from gimlet.runtime import devices
 from gimlet.targets import get_target
 from gimlet.targets.cpu import CpuTarget
 
@@ -22,7 +23,7 @@ def test_cpu_data_tiled_matmul_workgroups_follow_the_host_core_count(monkeypatch
     monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: True)
     data_tiling = ("conv-data-tiling", "data-tiling", "data-tiling-inner-pads")
     for cores, tile_bytes in ((2, 1 << 20), (16, 128 << 10)):
-        monkeypatch.setattr("os.cpu_count", lambda cores=cores: cores)
+        monkeypatch.setattr("gimlet.targets.cpu.host_cores", lambda cores=cores: cores)
         strategies = get_target("cpu").strategies()
         assert all(f"--iree-llvmcpu-matmul-tile-bytes={tile_bytes}" in strategies[name] for name in data_tiling)
     named = get_target("cpu:cpu=znver4").strategies()
@@ -35,13 +36,25 @@ def test_cpu_lowering_balances_shared_filter_workgroups_over_the_host_cores(monk
     """Compiled for the host, on either instruction set, the lowering is told how many threads the
     module runs on (one a core), to balance tiled 1×1 convolutions over them; a named CPU or a cross
     triple runs elsewhere, on a machine of unknown size."""
-    monkeypatch.setattr("os.cpu_count", lambda: 16)
+    monkeypatch.setattr("gimlet.targets.cpu.host_cores", lambda: 16)
     for avx512 in (True, False):
         monkeypatch.setattr(CpuTarget, "has_avx512", lambda self, avx512=avx512: avx512)
         assert " workers=16 " in get_target("cpu").lowering_options()
     for spec in ("cpu:cpu=znver4", "cpu:triple=aarch64-linux-gnu"):
         assert get_target(spec).host_threads() == 0
         assert "workers=" not in get_target(spec).lowering_options()
+
+
+@pytest.mark.parametrize(
+    ("fields", "cores"),
+    [({"cpu cores": "4", "siblings": "8"}, 8), ({"cpu cores": "16", "siblings": "16"}, 16), ({}, 16), ({"siblings": "0", "cpu cores": "4"}, 16)],
+)
+def test_host_cores_leave_out_smt_siblings(fields, cores, monkeypatch):
+    """IREE's runtime starts a worker a physical core: 16 logical CPUs of 2 threads a core are 8
+    cores; without /proc/cpuinfo's core counts, every logical CPU counts."""
+    monkeypatch.setattr("os.cpu_count", lambda: 16)
+    monkeypatch.setattr(devices, "cpuinfo", lambda: fields)
+    assert devices.host_cores.__wrapped__() == cores
 
 
 def test_cpu_cross_triple():

@@ -543,7 +543,7 @@ def test_pointwise_convolutions_with_few_rows_read_their_filter_once(avx512, tmp
     at a time to its two threads, where 24 would go in reservations of 8, 16 to one thread and 8 to
     the other; the projection's 4 (AVX-512) or 8 (AVX2) panels stay one to a workgroup."""
     monkeypatch.setattr(CpuTarget, "has_avx512", lambda self: avx512)
-    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setattr("gimlet.targets.cpu.host_cores", lambda: 2)
     rng = np.random.default_rng(11)
     weights = {
         "expand": (rng.standard_normal((768, 128, 1, 1)) / 8).astype(np.float32),
