@@ -194,11 +194,12 @@ class CpuTarget(Target):
         # on one thread, 2.02 instead of 2.23 on two (ONNX Runtime 3.24-3.52 and 1.75; pointwise.py).
         # With AVX-512, dense convolutions over 7×7 outputs as matmuls over their patches with packed
         # filters (packed_windows.py): ResNet-18's last stage 540-590 µs a convolution instead of 700.
-        # Tiled 1×1 convolutions that share their filter, in workgroups the host's threads finish
-        # together (builders.balanced_workgroup_count): with AVX-512, MobileNetV2's 49×1280×320 took
-        # 84 µs instead of 107, its 49×960×160 ones 38.5 instead of 44 (2 threads, per-dispatch
-        # medians); the model 0.998 of ONNX Runtime's time instead of 1.017 on one thread, 1.158-1.166
-        # instead of 1.180-1.188 on two (alternating rounds).
+        # Tiled 1×1 convolutions in workgroups the host's threads finish together
+        # (builders.spreads_evenly): with AVX-512, MobileNetV2's 49×1280×320 took 84 µs instead of
+        # 107, its 49×960×160 ones 38.5 instead of 44 (2 threads, per-dispatch medians), the model
+        # 0.998 of ONNX Runtime's time instead of 1.017 on one thread, 1.158-1.166 instead of
+        # 1.180-1.188 on two (alternating rounds); its 196×64×384 and 784×32×192 ones then 20 µs
+        # instead of 22.
         common = super().lowering_options() + " conv-winograd=true"
         if threads := self.host_threads():
             common += f" workers={threads}"

@@ -123,8 +123,8 @@ class LowerToLinalg(ModulePass):
     `matmul-narrow-tiles=true`
     gives f32 matrix products of 2 to 4 rows AVX2 register tiles
     (contraction.LowerMatmul); `workers=N`, the threads the module will run
-    on, splits tiled 1×1 convolutions that share their filter into workgroups
-    IREE's runtime spreads evenly over them (builders.balanced_workgroup_count)
+    on, sizes the tiled 1×1 convolutions' workgroups so that IREE's runtime
+    spreads them evenly over those threads (builders.spreads_evenly)
     (the target chooses: `Target.lowering_options`).
     """
 

@@ -196,19 +196,21 @@ def set_cpu_tiles(value: ir.Value, tiles: Tiles) -> None:
 IREE_WORKGROUPS_PER_RESERVATION = 8
 
 
+def spreads_evenly(count: int, workers: int) -> bool:
+    """Whether IREE's runtime gives each of `workers` threads the same number of `count` workgroups:
+    a multiple of its reservations, or fewer workgroups than those and a multiple of the threads."""
+    per_reservation = IREE_WORKGROUPS_PER_RESERVATION * workers
+    return count % per_reservation == 0 or (count < per_reservation and count % workers == 0)
+
+
 def balanced_workgroup_count(units: int, workers: int) -> int:
     """How many workgroups to split `units` equal parts of a dispatch into, so that `workers`
-    threads finish together: the most that divides `units` and spreads evenly over IREE's
-    reservations, else one part each (also when `workers` is 0, unknown).
+    threads finish together: the most that divides `units` and spreads evenly, else one part each
+    (also when `workers` is 0, unknown).
 
     MobileNetV2's 49×1280×320 product in 40 workgroups was handed out as five reservations of 8
     between 2 threads, 24 workgroups against 16: 107 µs a call, 35 thread-µs idle. In 10, one at a
     time, 84 µs."""
     if workers < 1:
         return units
-    per_reservation = IREE_WORKGROUPS_PER_RESERVATION * workers
-
-    def balanced(count: int) -> bool:
-        return count % per_reservation == 0 or (count < per_reservation and count % workers == 0)
-
-    return max((count for count in range(1, units + 1) if units % count == 0 and balanced(count)), default=units)
+    return max((count for count in range(1, units + 1) if units % count == 0 and spreads_evenly(count, workers)), default=units)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from support import EXAMPLES, assert_close, compile_bundle_and_run, evaluator_ou
 
 import gimlet
 from gimlet.compiler import tuning
+from gimlet.passes.lower_to_linalg import pointwise
 from gimlet.passes.lower_to_linalg.builders import balanced_workgroup_count
 from gimlet.targets import get_target
 from gimlet.targets.cpu import CpuTarget
@@ -569,6 +571,24 @@ def test_shared_filter_workgroups_divide_evenly_between_the_threads(panels, work
     time, a smaller one one at a time: the count chosen divides the panels and leaves every thread
     the same number, or else is one panel a workgroup (5 on 2 threads, or an unknown thread count)."""
     assert balanced_workgroup_count(panels, workers) == count
+
+
+@pytest.mark.parametrize(
+    ("rows", "features", "workers", "workgroup"),
+    [
+        (196, 64, 2, [49, 64, 0]),  # 7 workgroups of 28 rows would leave one thread idle for one
+        (784, 32, 2, [49, 64, 0]),  # 28 would go out in reservations of 8: 16 and 12
+        (196, 96, 2, [28, 64, 0]),  # 7 rows × 2 column groups: 14, already even
+        (3136, 64, 2, [28, 64, 0]),  # 112: a multiple of 16
+        (196, 64, 0, [28, 64, 0]),  # threads unknown
+        (196, 64, 1, [28, 64, 0]),
+    ],
+)
+def test_pixel_row_workgroups_grow_until_they_divide_evenly_between_the_threads(rows, features, workers, workgroup):
+    """AVX-512 pixel-row tiles (28 rows × 64 features a workgroup, 7×32 vectors) take more rows a
+    workgroup where their count would not spread evenly over the threads."""
+    tiles = replace(pointwise.REGISTER_TILES["avx512"], workers=workers)
+    assert pointwise._row_tiles(tiles, rows, 192, features)[0] == workgroup
 
 
 def test_an_expansion_padded_next_computes_over_the_padded_grid(tmp_path, monkeypatch):

@@ -14,6 +14,16 @@
 // CHECK-DAG: #[[SHARED:.*]] = #iree_codegen.compilation_info<lowering_config = #[[SHARED_TILES]], translation_info = #[[PIPELINE]]>
 
 // A projection to 64 features is tiled; one to 24 is not.
+// With workers=2 its 196 rows go in 4 workgroups of 49, not 7 of 28, which
+// IREE would hand 4 to one thread and 3 to the other.
+// WORKERS-DAG: #[[ROWS49:.*]] = #iree_cpu.lowering_config<cache_parallel = [49, 64, 0], distribution = [49, 64, 0], vector_common_parallel = [7, 32, 0], vector_reduction = [0, 0, 4]>
+// WORKERS-DAG: #[[BALANCED:.*]] = #iree_codegen.compilation_info<lowering_config = #[[ROWS49]],
+// WORKERS-DAG: #[[WIDE:.*]] = #iree_cpu.lowering_config<cache_parallel = [49, 96, 0], distribution = [49, 96, 0], vector_common_parallel = [7, 32, 0], vector_reduction = [0, 0, 4]>
+// WORKERS-DAG: #[[PANEL:.*]] = #iree_cpu.lowering_config<cache_parallel = [49, 32, 0], distribution = [49, 32, 0], vector_common_parallel = [7, 32, 0], vector_reduction = [0, 0, 4]>
+// WORKERS-DAG: #[[EXPAND:.*]] = #iree_codegen.compilation_info<lowering_config = #[[WIDE]],
+// WORKERS-DAG: #[[PROJECT:.*]] = #iree_codegen.compilation_info<lowering_config = #[[PANEL]],
+// WORKERS-LABEL: func.func @projections
+// WORKERS: linalg.matmul {compilation_info = #[[BALANCED]]} ins(%{{.*}}, %{{.*}} : tensor<196x192xf32>, tensor<192x64xf32>)
 // CHECK-LABEL: func.func @projections
 // CHECK: %[[W64:.*]] = linalg.transpose ins(%{{.*}} : tensor<64x192xf32>) outs(%{{.*}} : tensor<192x64xf32>) permutation = [1, 0]
 // CHECK: linalg.matmul {compilation_info = #[[ROWS]]} ins(%{{.*}}, %[[W64]] : tensor<196x192xf32>, tensor<192x64xf32>)
@@ -45,10 +55,6 @@ func.func @padded_next(%x: tensor<1x16x28x28xf32>, %we: tensor<96x16x1x1xf32>, %
 // workgroup, 10 that IREE hands one at a time to the two threads (30 would go
 // in reservations of 8); the projection's 5 panels cannot be split evenly and
 // stay one to a workgroup.
-// WORKERS-DAG: #[[WIDE:.*]] = #iree_cpu.lowering_config<cache_parallel = [49, 96, 0], distribution = [49, 96, 0], vector_common_parallel = [7, 32, 0], vector_reduction = [0, 0, 4]>
-// WORKERS-DAG: #[[PANEL:.*]] = #iree_cpu.lowering_config<cache_parallel = [49, 32, 0], distribution = [49, 32, 0], vector_common_parallel = [7, 32, 0], vector_reduction = [0, 0, 4]>
-// WORKERS-DAG: #[[EXPAND:.*]] = #iree_codegen.compilation_info<lowering_config = #[[WIDE]],
-// WORKERS-DAG: #[[PROJECT:.*]] = #iree_codegen.compilation_info<lowering_config = #[[PANEL]],
 // WORKERS-LABEL: func.func @last_stage
 // WORKERS: linalg.matmul {compilation_info = #[[EXPAND]]} ins(%{{.*}}, %{{.*}} : tensor<49x160xf32>, tensor<160x960xf32>)
 // WORKERS: linalg.matmul {compilation_info = #[[PROJECT]]} ins(%{{.*}}, %{{.*}} : tensor<49x960xf32>, tensor<960x160xf32>)
