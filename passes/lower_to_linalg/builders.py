@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 from iree.compiler import ir
 from iree.compiler.dialects import arith, linalg, tensor
@@ -203,6 +203,12 @@ def spreads_evenly(count: int, workers: int) -> bool:
     return count % per_reservation == 0 or (count < per_reservation and count % workers == 0)
 
 
+def even_workgroup_counts(units: int, workers: int, columns: int = 1) -> Iterator[int]:
+    """The numbers of groups, most first, that `units` equal parts divide into and whose workgroups
+    (`columns` a group) spread evenly over `workers` threads."""
+    return (count for count in range(units, 0, -1) if units % count == 0 and spreads_evenly(count * columns, workers))
+
+
 def balanced_workgroup_count(units: int, workers: int) -> int:
     """How many workgroups to split `units` equal parts of a dispatch into, so that `workers`
     threads finish together: the most that divides `units` and spreads evenly, else one part each
@@ -213,4 +219,4 @@ def balanced_workgroup_count(units: int, workers: int) -> int:
     time, 84 µs."""
     if workers < 1:
         return units
-    return max((count for count in range(1, units + 1) if units % count == 0 and spreads_evenly(count, workers)), default=units)
+    return next(even_workgroup_counts(units, workers), units)

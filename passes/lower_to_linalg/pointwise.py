@@ -73,6 +73,7 @@ from .builders import (
     affine_map,
     balanced_workgroup_count,
     dims,
+    even_workgroup_counts,
     filled,
     generic,
     matmul_maps,
@@ -223,12 +224,11 @@ def _pixel_row_tiles(tiles: RegisterTiles, rows: int, features: int) -> Tiles:
     columns = -(-features // column_tile)
     if tiles.workers and not spreads_evenly(-(-rows // row_tile) * columns, tiles.workers):
         vectors = -(-rows // vector[0])
-        larger = (
-            k
-            for k in range(row_tile // vector[0], vectors + 1)
-            if vectors % k == 0 and spreads_evenly(vectors // k * columns, tiles.workers)
-        )
-        row_tile = vector[0] * next(larger, row_tile // vector[0])
+        # The most groups of rows that are still no smaller than row_tile.
+        at_most = vectors // (row_tile // vector[0])
+        groups = next((n for n in even_workgroup_counts(vectors, tiles.workers, columns) if n <= at_most), None)
+        if groups is not None:
+            row_tile = vector[0] * (vectors // groups)
     return ([row_tile, column_tile, 0], vector, reduction)
 
 

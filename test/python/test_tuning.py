@@ -578,7 +578,7 @@ def test_shared_filter_workgroups_divide_evenly_between_the_threads(panels, work
     [
         (196, 64, 2, [49, 64, 0]),  # 7 workgroups of 28 rows would leave one thread idle for one
         (784, 32, 2, [49, 64, 0]),  # 28 would go out in reservations of 8: 16 and 12
-        (196, 96, 2, [28, 64, 0]),  # 7 rows × 2 column groups: 14, already even
+        (196, 96, 2, [28, 64, 0]),  # 7 row groups × 2 column groups: 14, already even
         (3136, 64, 2, [28, 64, 0]),  # 112: a multiple of 16
         (196, 64, 0, [28, 64, 0]),  # threads unknown
         (196, 64, 1, [28, 64, 0]),
